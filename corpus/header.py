@@ -1,0 +1,92 @@
+"""Resolve a table header to canonical value columns.
+
+Headers in extracted text are often shredded (multi-row headers read line by line, words broken over
+several lines), so the header text alone rarely gives the column order. The vocabulary's layouts do:
+the layout of the table's kind that has the right number of columns and shares most concepts with the
+header text wins; without one, the concepts in the order the header names them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corpus.vocab import Layout, TableKind, vocabulary
+
+
+@dataclass
+class ResolvedHeader:
+    keys: list[str]
+    layout: Layout | None
+    headers: list[str]  # printed header text per column where known, else ""
+
+
+def _base(key: str) -> str:
+    return key.split(":")[-1]
+
+
+def choose_layout(
+    spec: TableKind | None, header_text: str, count: int | None, at_least: int, side: str | None = None
+) -> Layout | None:
+    if spec is None or not spec.layouts:
+        return None
+    found = {concept for _, concept in vocabulary().find_concepts(header_text)}
+
+    def columns(layout: Layout) -> tuple[str, ...]:
+        if side == "收入":
+            return layout.income
+        if side == "支出":
+            return layout.expense
+        return layout.columns
+
+    best, best_score = None, None
+    for layout in spec.layouts:
+        width = len(columns(layout))
+        if width == 0 or (count is not None and width != count) or width < at_least:
+            continue
+        names = {_base(key) for key in columns(layout)}
+        score = (len(names & found) - len(found - names - {"金额", "合计"}), -width)
+        if best_score is None or score > best_score:
+            best, best_score = layout, score
+    return best
+
+
+def resolve_header(
+    spec: TableKind | None,
+    header_text: str,
+    count: int | None,
+    at_least: int,
+    grid_headers: list[str] | None = None,
+) -> ResolvedHeader:
+    """Columns for a one-sided table.
+
+    count: the number of value columns when the header says so (a numbered row, grid positions);
+    at_least: the most figures any row has.
+    """
+    layout = choose_layout(spec, header_text, count, at_least)
+    if layout is not None:
+        headers = grid_headers if grid_headers and len(grid_headers) == len(layout.columns) else [""] * len(layout.columns)
+        return ResolvedHeader(list(layout.columns), layout, headers)
+    vocab = vocabulary()
+    if grid_headers:
+        keys = [vocab.concept_of(text) or (vocab.find_concepts(text) or [(0, "")])[-1][1] or f"列{i + 1}"
+                for i, text in enumerate(grid_headers)]
+        return ResolvedHeader(_unique(keys), None, grid_headers)
+    ordered = []
+    for _, concept in vocab.find_concepts(header_text):
+        if concept not in ordered:
+            ordered.append(concept)
+    width = count or max(at_least, 1)
+    if len(ordered) == width:
+        return ResolvedHeader(ordered, None, ordered)
+    if width == 1:
+        return ResolvedHeader(["金额"], None, [""])
+    return ResolvedHeader([f"列{i + 1}" for i in range(width)], None, [""] * width)
+
+
+def _unique(keys: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return out

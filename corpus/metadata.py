@@ -1,0 +1,69 @@
+"""Who published a disclosure, for which year, and what kind it is, from its own words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from corpus.model import Metadata
+from corpus.segment import ORG_LINE, UNIT_LINE
+from corpus.source import SourceLine
+from corpus.vocab import normalize
+
+YEAR = re.compile(r"(20\d{2})\s*年")
+REGION = re.compile(r"^(?:中共)?(.+?(?:省|自治区|市|自治州|地区|盟))?(.+?(?:区|县|旗|市))?")
+NAME_IN_TITLE = re.compile(r"(?:第一部分)?\s*(?:20\d{2}\s*年度?)?\s*(.{2,40}?)(?:部门|单位)?概况")
+TEMPLATE_MARKERS = {
+    "shanghai": ("财务收支预算总表", "收入支出决算总表", "三公经费和机关运行经费"),
+    "xinjiang": ("部门收支总体情况表",),
+    "jiangsu": ("三公经费、会议费、培训费",),
+}
+
+
+def _org_names(lines: list[SourceLine]) -> list[str]:
+    names = []
+    for line in lines:
+        text = line.text.strip()
+        if ORG_LINE.match(text):
+            name = re.split(r"[:：]", text, maxsplit=1)[1]
+            name = UNIT_LINE.split(name)[0]
+            name = re.sub(r"单\s*位\s*[:：].*$", "", name).strip()
+            if 2 <= len(name) <= 40 and not re.search(r"\d{4}", name):
+                names.append(re.sub(r"\s+", "", name))
+    return names
+
+
+def region_of(name: str) -> str | None:
+    match = REGION.match(name)
+    if not match or not (match.group(1) or match.group(2)):
+        return None
+    region = (match.group(1) or "") + (match.group(2) or "")
+    return region if len(region) < len(name) else (match.group(1) or None)
+
+
+def extract_metadata(lines: list[SourceLine], table_titles: list[str]) -> Metadata:
+    head = [line for line in lines[:80] if line.text.strip()]
+    head_text = normalize(" ".join(line.text for line in head[:40]))
+    names = _org_names(lines)
+    department = Counter(names).most_common(1)[0][0] if names else None
+    if department is None:
+        for line in head:
+            match = NAME_IN_TITLE.search(line.text)
+            if match:
+                department = normalize(match.group(1))
+                break
+    years = [int(year) for year in YEAR.findall(" ".join(line.text for line in head[:40]))]
+    year = Counter(years).most_common(1)[0][0] if years else None
+    kind = "决算" if "决算" in head_text[:400] else ("预算" if "预算" in head_text else None)
+    scope = "单位" if re.search(r"单位(预算|决算)|预算单位[:：]|（本级）|\(本级\)", head_text[:400]) else "部门"
+    joined_titles = normalize(" ".join(table_titles))
+    template = next((name for name, markers in TEMPLATE_MARKERS.items()
+                     if any(normalize(marker) in joined_titles for marker in markers)), None)
+    return Metadata(
+        department=department,
+        year=year,
+        kind=kind,
+        scope=scope,
+        region=region_of(department) if department else None,
+        template=template,
+    )

@@ -1,0 +1,46 @@
+"""Numbers as printed in disclosures: thousands separators, full-width digits, percentages, Decimal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# An amount or rate as printed: "1,747.75", "9,790.11", "-3.5", "0", ".5" is not a form seen in the wild.
+NUMBER = re.compile(r"(?<![\d.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])-?\d+(?:\.\d+)?(?![\d])")
+AMOUNT_TOKEN = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits, letters and ASCII punctuation to half-width; CJK punctuation is kept."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xFF01 <= code <= 0xFF5E and char not in "（），：；！？":
+            out.append(unicodedata.normalize("NFKC", char))
+        elif char == "\u3000":
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def parse_amount(token: str) -> Decimal | None:
+    """'1,747.75' -> Decimal('1747.75'); anything that is not one number -> None."""
+    token = normalize_width(token).strip()
+    if not AMOUNT_TOKEN.match(token):
+        return None
+    try:
+        return Decimal(token.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def is_amount_token(token: str) -> bool:
+    return AMOUNT_TOKEN.match(normalize_width(token).strip()) is not None
+
+
+def decimals(printed: str) -> int:
+    """How many decimals the printed figure shows: the precision it was rounded to."""
+    printed = printed.strip()
+    return len(printed.split(".", 1)[1]) if "." in printed else 0

@@ -1,0 +1,47 @@
+"""Readers: one per input form. Each turns a file into a Source of numbered, paged lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.errors import InputError
+from corpus.source import Source
+
+PDF_MAGIC = b"%PDF-"
+
+
+def read_source(path: str) -> Source:
+    """Read any supported file; the form is detected from the content, not the file name."""
+    file = Path(path)
+    if not file.exists():
+        raise InputError(path, "no such file")
+    if file.is_dir():
+        raise InputError(path, "is a folder, not a file")
+    with file.open("rb") as handle:
+        head = handle.read(1024)
+    if not head.strip():
+        raise InputError(path, "the file is empty")
+    if head.lstrip().startswith(PDF_MAGIC):
+        from corpus.readers.pdf import read_pdf
+
+        return read_pdf(path)
+    from corpus.encoding import decode_text
+
+    text = decode_text(file.read_bytes(), path)
+    if text.lstrip().startswith("[") and '"page"' in text[:2000]:
+        from corpus.readers.pages_json import read_pages_json
+
+        return read_pages_json(path, text)
+    from corpus.readers.text import read_text
+
+    return read_text(path, text)
+
+
+def read_sources(paths: list[str]) -> Source:
+    """Several files that form one document (narrative + tables) as one Source, lines numbered on."""
+    sources = [read_source(path) for path in paths]
+    if len(sources) == 1:
+        return sources[0]
+    from corpus.readers.combine import combine
+
+    return combine(sources)
