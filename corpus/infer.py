@@ -22,7 +22,7 @@ from corpus.vocab import Identity
 
 Vector = tuple[Decimal, ...]
 Placement = tuple[int, ...]  # column index of each figure, increasing
-_SEARCH_LIMIT = 200_000
+_SEARCH_LIMIT = 20_000
 _ZERO = Decimal(0)
 
 

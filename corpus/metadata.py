@@ -54,9 +54,14 @@ def extract_metadata(lines: list[SourceLine], table_titles: list[str]) -> Metada
                 break
     years = [int(year) for year in YEAR.findall(" ".join(line.text for line in head[:40]))]
     year = Counter(years).most_common(1)[0][0] if years else None
-    kind = "决算" if "决算" in head_text[:400] else ("预算" if "预算" in head_text else None)
-    scope = "单位" if re.search(r"单位(预算|决算)|预算单位[:：]|（本级）|\(本级\)", head_text[:400]) else "部门"
     joined_titles = normalize(" ".join(table_titles))
+    if "决算" in joined_titles or "决算" in head_text[:400]:
+        kind = "决算"
+    elif "预算" in joined_titles or "预算" in head_text:
+        kind = "预算"
+    else:
+        kind = None
+    scope = "单位" if re.search(r"单位(预算|决算)|预算单位[:：]|（本级）|\(本级\)", head_text[:400]) else "部门"
     template = next((name for name, markers in TEMPLATE_MARKERS.items()
                      if any(normalize(marker) in joined_titles for marker in markers)), None)
     return Metadata(

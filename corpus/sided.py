@@ -105,7 +105,10 @@ def build_sided(table: Table, spec: TableKind, body: _Body, factor: Decimal, con
     header_text = " ".join(line.text for line in body.header)
     widest = max((len(item.figures) for item in sides[EXPENSE]), default=1)
     layout = choose_layout(spec, header_text, None, widest, EXPENSE)
+    widest_income = max((len(item.figures) for item in sides[INCOME]), default=1)
     income_keys = list(layout.income) if layout else ["金额"]
+    if widest_income > len(income_keys):
+        income_keys = [f"列{i + 1}" for i in range(widest_income)]  # a template the vocabulary does not know yet
     if layout:
         expense_keys = list(layout.expense)
     else:

@@ -81,8 +81,9 @@ def _split_body(block: TableBlock) -> _Body:
                 body.number_row_cells = line.cells
             repeating = False
             continue
-        if EMPTY_TABLE.search(text) or (not body.data and not has_figures(line) and EMPTY_TABLE.search(text + following)
-                                         and not EMPTY_TABLE.search(following)):
+        starts_statement = (not body.data and not has_figures(line) and len(text) >= 20 and not text.endswith("。")
+                            and EMPTY_TABLE.search(text + following) is not None)
+        if EMPTY_TABLE.search(text) or starts_statement:
             body.empty_statement.append(line)
             in_statement = not text.endswith("。")
             continue

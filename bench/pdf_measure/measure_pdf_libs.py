@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableFinder
 
 NUM = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ONLY_NUMS = re.compile(r"^[\d,.\s%-]+$")
@@ -68,9 +69,7 @@ def pl_lines(path: Path) -> list[list[dict[str, Any]]]:
 
 
 def tables_of(page: Any, settings: dict[str, Any] | None = None) -> PageTables:
-    found = page.find_tables(settings or {})
-    rows = [[(r.bbox[1], r.bbox[3]) for r in t.rows] for t in found]
-    return PageTables([t.extract() for t in found], rows)
+    return tables_of_finder(TableFinder(page, settings or {}))
 
 
 def pl_tables(path: Path, pages: list[int] | None = None, settings: dict[str, Any] | None = None) -> dict[int, PageTables]:
@@ -133,14 +132,115 @@ def combo(path: Path) -> tuple[list[list[PdfLine]], dict[int, PageTables]]:
     return lines, pl_tables(path, ruled)
 
 
+@dataclass
+class LitePage:
+    """Just what pdfplumber's TableFinder / Table.extract read from a page, filled from pypdfium2."""
+    bbox: tuple[float, float, float, float]
+    chars: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+
+
+def to_display(box: tuple[float, float, float, float], rot: int, mb: tuple[float, ...]) -> tuple[float, float, float, float]:
+    """PDF user-space (left, bottom, right, top) -> pdfplumber (x0, top, x1, bottom) of the rotated page."""
+    l, b, r, t = box
+    x0, y0, x1, y1 = mb
+    return {0: (l - x0, y1 - t, r - x0, y1 - b), 90: (b - y0, l - x0, t - y0, r - x0),
+            180: (x1 - r, b - y0, x1 - l, t - y0), 270: (y1 - t, x1 - r, y1 - b, x1 - l)}[rot]
+
+
+def edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> dict[str, Any]:
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
+            "orientation": orientation, "object_type": "line"}
+
+
+def lite_page(page: Any) -> LitePage:
+    rot, mb = page.get_rotation(), page.get_mediabox()
+    tp = page.get_textpage()
+    chars = []
+    for i, ch in enumerate(tp.get_text_range()):
+        if not ch.isspace():
+            x0, top, x1, bottom = to_display(tp.get_charbox(i, loose=True), rot, mb)
+            chars.append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "upright": True})
+    edges: list[dict[str, Any]] = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):  # corpus paths are single lines or rectangles
+        x0, top, x1, bottom = to_display(obj.get_bounds(), rot, mb)
+        if x1 - x0 < 3:
+            edges.append(edge((x0 + x1) / 2, top, (x0 + x1) / 2, bottom, "v"))
+        elif bottom - top < 3:
+            edges.append(edge(x0, (top + bottom) / 2, x1, (top + bottom) / 2, "h"))
+        else:
+            edges += [edge(x0, top, x1, top, "h"), edge(x0, bottom, x1, bottom, "h"),
+                      edge(x0, top, x0, bottom, "v"), edge(x1, top, x1, bottom, "v")]
+    return LitePage((0, 0, *page.get_size()), chars, edges)
+
+
+def char_lines(chars: list[dict[str, Any]]) -> list[PdfLine]:
+    """Group chars into lines by vertical overlap (not by pypdfium2's own line breaks), left to right."""
+    lines: list[list[dict[str, Any]]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        if lines and lines[-1][0]["top"] <= mid <= lines[-1][0]["bottom"]:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        text = "".join(("" if not i or c["x0"] - line[i - 1]["x1"] < 2 else " ") + c["text"] for i, c in enumerate(line))
+        out.append(PdfLine(min(c["top"] for c in line), max(c["bottom"] for c in line), text))
+    return out
+
+
+def pdfium_only(path: Path) -> tuple[list[list[PdfLine]], dict[int, PageTables]]:
+    """pypdfium2 chars and ruling paths; pdfplumber's grid logic (TableFinder) run on them, no pdfminer parse."""
+    doc = pdfium.PdfDocument(path)
+    lines, tables = [], {}
+    try:
+        for i in range(len(doc)):
+            lp = lite_page(doc[i])
+            lines.append(char_lines(lp.chars))
+            if len(lp.edges) >= MIN_PATHS:
+                tables[i] = tables_of_finder(TableFinder(lp, {}))
+    finally:
+        doc.close()
+    return lines, tables
+
+
+def tables_of_finder(finder: TableFinder) -> PageTables:
+    found = finder.tables
+    return PageTables([t.extract() for t in found], [[(r.bbox[1], r.bbox[3]) for r in t.rows] for t in found])
+
+
+def same_cells(a: dict[int, PageTables], b: dict[int, PageTables]) -> Counter:
+    """Cell-by-cell agreement of two table extractions (whitespace ignored), for grids of equal shape."""
+    c: Counter = Counter()
+    squash = lambda s: s if s is None else "".join(s.split())
+    for i, pa in a.items():
+        ga, gb = [g for g in pa.grids if real(g)], [g for g in b.get(i, PageTables([], [])).grids if real(g)]
+        c["grids"] += len(ga)
+        for x, y in zip(ga, gb):
+            if [len(r) for r in x] != [len(r) for r in y]:
+                continue
+            c["same_shape"] += 1
+            pairs = [(p, q) for rx, ry in zip(x, y) for p, q in zip(rx, ry)]
+            c["cells"] += len(pairs)
+            c["same"] += sum(squash(p) == squash(q) for p, q in pairs)
+            c["num_diff"] += sum(squash(p) != squash(q) and bool(nums((p or "") + (q or ""))) for p, q in pairs)
+    return c
+
+
 # ---------------------------------------------------------------- metrics
 def real(grid: Grid) -> bool:
     return len(grid) >= 2 and len(grid[0]) >= 2
 
 
+def table_lines(txt_page: str) -> list[str]:
+    """Table-like lines of a .txt page: at least two numbers and few CJK characters (narrative lines are long)."""
+    return [ln for ln in txt_page.splitlines() if len(nums(ln)) >= 2 and len(CJK.findall(ln)) <= 24]
+
+
 def table_tokens(txt_page: str) -> list[str]:
-    """Numeric tokens of the table region of a .txt page: lines carrying at least two numbers."""
-    return [n for line in txt_page.splitlines() if len(nums(line)) >= 2 for n in nums(line)]
+    return [n for line in table_lines(txt_page) for n in nums(line)]
 
 
 def coverage(tokens: list[str], grids: list[Grid]) -> int:
@@ -240,7 +340,7 @@ def measure(doc: Doc) -> None:
         doc.c["pages"] += n
         for name, fn in [("pl_text", pl_text), ("pl_lines", pl_lines), ("pl_tables", pl_tables),
                          ("pl_text+tables", pl_text_and_tables), ("pdfium_text", pdfium_text),
-                         ("pdfium_lines", pdfium_lines), ("combo", combo)]:
+                         ("pdfium_lines", pdfium_lines), ("combo", combo), ("pdfium_only", pdfium_only)]:
             secs, out = timed(lambda: fn(path))
             doc.t[name] += secs
             if name == "pl_tables":
@@ -249,9 +349,11 @@ def measure(doc: Doc) -> None:
                 ptext: list[str] = out
             elif name == "combo":
                 plines, ctables = out
+            elif name == "pdfium_only":
+                clines, otables = out
         # tables: lines strategy on every page; table pages = pages with a real grid or dense numeric lines
         table_pages = [i for i, pt in tables.items()
-                       if any(real(g) for g in pt.grids) or sum(len(nums(ln)) >= 3 for ln in txt[i].splitlines()) >= 5]
+                       if any(real(g) for g in pt.grids) or len(table_lines(txt[i])) >= 5]
         unruled = [i for i in table_pages if not any(real(g) for g in tables[i].grids)]
         doc.c["unruled_pages"] += len(unruled)
         doc.c["table_pages"] += len(table_pages)
@@ -263,6 +365,7 @@ def measure(doc: Doc) -> None:
             doc.c["tokens"] += len(toks)
             doc.c["hit_lines"] += coverage(toks, [g for g in tables[i].grids if real(g)])
             doc.c["hit_text"] += coverage(toks, text_tables[i].grids)
+            doc.c["hit_pdfium"] += coverage(toks, [g for g in otables.get(i, PageTables([], [])).grids if real(g)])
         text_grids = [g for i in table_pages for g in text_tables[i].grids]
         doc.c.update({f"text_{k}": v for k, v in grid_stats(text_grids).items()})
         # detector recall: pages with a real ruled grid that the path-count detector skipped
@@ -273,6 +376,10 @@ def measure(doc: Doc) -> None:
             doc.c.update({f"pl_{k}": v for k, v in suspects(txt[i]).items()})
             doc.c.update({f"pdfium_{k}": v for k, v in suspects(ptext[i]).items()})
         doc.c.update({f"map_{k}": v for k, v in row_map(ctables, plines).items()})
+        doc.c.update({f"cmap_{k}": v for k, v in row_map(ctables, clines).items()})
+        doc.c.update({f"same_{k}": v for k, v in same_cells(tables, otables).items()})
+        for i in range(n):
+            doc.c.update({f"cord_{k}": v for k, v in order_stats(txt[i], "\n".join(ln.text for ln in clines[i])).items()})
 
 
 def pct(a: int, b: int) -> str:
@@ -280,7 +387,7 @@ def pct(a: int, b: int) -> str:
 
 
 def report(docs: list[Doc]) -> None:
-    methods = ["pl_text", "pl_lines", "pl_tables", "pl_text+tables", "pdfium_text", "pdfium_lines", "combo"]
+    methods = ["pl_text", "pl_lines", "pl_tables", "pl_text+tables", "pdfium_text", "pdfium_lines", "combo", "pdfium_only"]
     total_c, total_t = sum((d.c for d in docs), Counter()), sum((d.t for d in docs), Counter())
     print("## Speed, ms per page (single process)\n")
     print("| document | pages | " + " | ".join(methods) + " |")
@@ -288,32 +395,33 @@ def report(docs: list[Doc]) -> None:
     for d in docs + [Doc("**TOTAL**", [], c=total_c, t=total_t)]:
         print(f"| {d.stem} | {d.c['pages']} | " + " | ".join(f"{1000 * d.t[m] / d.c['pages']:.1f}" for m in methods) + " |")
     print("\nSeconds per 25 pages (corpus mean): " + ", ".join(f"{m} {25 * total_t[m] / total_c['pages']:.2f}" for m in methods))
-    worst = max(docs, key=lambda d: d.t["combo"] / d.c["pages"])
-    print(f"Slowest document for combo: {worst.stem} {25 * worst.t['combo'] / worst.c['pages']:.2f} s / 25 pages")
-    worst = max(docs, key=lambda d: d.t["pl_text+tables"] / d.c["pages"])
-    print(f"Slowest document for pl_text+tables: {worst.stem} {25 * worst.t['pl_text+tables'] / worst.c['pages']:.2f} s / 25 pages")
+    for m in ("pl_text+tables", "combo", "pdfium_only"):
+        worst = max(docs, key=lambda d: d.t[m] / d.c["pages"])
+        print(f"Slowest document for {m}: {worst.stem} {25 * worst.t[m] / worst.c['pages']:.2f} s / 25 pages")
 
     print("\n## Tables (pdfplumber lines strategy, grids with >=2 rows and >=2 columns)\n")
     print("| document | table pages | unruled table pages | tables | rows | cells | '' | None | multi-number cells "
           "| numeric tokens | % in a cell (lines) | % in a cell (text strategy) | text-strategy multi-number cells "
-          "| detector pages | ruled pages missed | rows mapped to pdfium line(s) % | rows = one pdfium line % |")
-    print("|---|" + "---:|" * 16)
+          "| detector pages | ruled pages missed | % in a cell (pdfium_only grid) | pdfium_only cells = pdfplumber % | numeric cells differing |")
+    print("|---|" + "---:|" * 17)
     for d in docs + [Doc("**TOTAL**", [], c=total_c)]:
         c = d.c
         print(f"| {d.stem} | {c['table_pages']} | {c['unruled_pages']} | {c['tables']} | {c['rows']} | {c['cells']} | {c['empty']} "
               f"| {c['none']} | {c['multi_num']} | {c['tokens']} | {pct(c['hit_lines'], c['tokens'])} | {pct(c['hit_text'], c['tokens'])} "
-              f"| {c['text_multi_num']} | {c['detected']} | {c['missed_by_detector']} | {pct(c['map_ok'], c['map_rows'])} "
-              f"| {pct(c['map_one_line'], c['map_rows'])} |")
+              f"| {c['text_multi_num']} | {c['detected']} | {c['missed_by_detector']} | {pct(c['hit_pdfium'], c['tokens'])} "
+              f"| {pct(c['same_same'], c['same_cells'])} | {c['same_num_diff']} |")
 
     print("\n## pypdfium2 text vs pdfplumber extract_text (.txt), whitespace removed\n")
-    print("| document | pages | identical pages % | .txt lines found as a pdfium line % | chars shared % | no-text pages "
+    print("| document | pages | identical pages % | .txt lines found as a pdfium line % | same, pdfium chars grouped by y % "
+          "| chars shared % | table rows found in pdfium line(s) at row y % | same, lines grouped by y % | no-text pages "
           "| suspect chars (.txt) | suspect chars (pdfium) | notes |")
-    print("|---|" + "---:|" * 7 + "---|")
+    print("|---|" + "---:|" * 10 + "---|")
     for d in docs + [Doc("**TOTAL**", [], c=total_c)]:
         c = d.c
         sus = {src: ", ".join(f"{k} {c[f'{src}_{k}']}" for k in SUSPECT if c[f"{src}_{k}"]) or "0" for src in ("pl", "pdfium")}
         print(f"| {d.stem} | {c['ord_pages']} | {pct(c['ord_identical'], c['ord_pages'])} | {pct(c['ord_line_hits'], c['ord_lines'])} "
-              f"| {pct(c['ord_char_hits'], c['ord_chars'])} | {c['no_text_pages']} | {sus['pl']} | {sus['pdfium']} | {', '.join(sorted(d.notes))} |")
+              f"| {pct(c['cord_line_hits'], c['cord_lines'])} | {pct(c['ord_char_hits'], c['ord_chars'])} "
+              f"| {pct(c['map_ok'], c['map_rows'])} | {pct(c['cmap_ok'], c['cmap_rows'])} | {c['no_text_pages']} | {sus['pl']} | {sus['pdfium']} | {', '.join(sorted(d.notes))} |")
 
 
 def main() -> None:

@@ -1,0 +1,34 @@
+# gouji: two commands on a fresh machine.
+#   make run   set everything up and serve the web app on the bundled corpus (the main job)
+#   make test  set everything up and run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test bench lint clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Until the web app lands (issue 5), the main job prints the bundled corpus as parsed.
+run: setup
+	$(BIN)/gouji parse corpus/samples/*.txt
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/parse_bench.py
+
+lint: setup
+	$(BIN)/ruff check corpus checker retrieval ui tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info
