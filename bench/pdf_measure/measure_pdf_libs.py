@@ -20,7 +20,7 @@ from pdfplumber.table import TableFinder
 
 NUM = re.compile(r"\d[\d,]*(?:\.\d+)?")
 ONLY_NUMS = re.compile(r"^[\d,.\s%-]+$")
-CJK = re.compile(r"[\u4e00-\u9fff]")
+PROSE = re.compile(r"[，。；]|万元|万 元")
 SUSPECT = {  # characters that signal a broken ToUnicode map
     "private-use": re.compile(r"[\ue000-\uf8ff]"),
     "(cid:)": re.compile(r"\(cid:\d+\)"),
@@ -235,8 +235,8 @@ def real(grid: Grid) -> bool:
 
 
 def table_lines(txt_page: str) -> list[str]:
-    """Table-like lines of a .txt page: at least two numbers and few CJK characters (narrative lines are long)."""
-    return [ln for ln in txt_page.splitlines() if len(nums(ln)) >= 2 and len(CJK.findall(ln)) <= 24]
+    """Table-like lines of a .txt page: at least two numbers and no sentence punctuation or 万元 (narrative)."""
+    return [ln for ln in txt_page.splitlines() if len(nums(ln)) >= 2 and not PROSE.search(ln)]
 
 
 def table_tokens(txt_page: str) -> list[str]:
