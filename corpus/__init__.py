@@ -1,7 +1,19 @@
 """Reading budget disclosures (text or PDF) into one document model."""
 
 from corpus.errors import InputError
-from corpus.model import Cell, Column, Document, Metadata, Paragraph, Part, Row, Section, Sentence, Span, Table
+from corpus.model import (
+    Cell,
+    Column,
+    Document,
+    Metadata,
+    Paragraph,
+    Part,
+    Row,
+    Section,
+    Sentence,
+    Span,
+    Table,
+)
 
 __all__ = [
     "Cell", "Column", "Document", "InputError", "Metadata", "Paragraph", "Part", "Row", "Section", "Sentence",

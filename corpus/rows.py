@@ -126,10 +126,11 @@ def assemble_token_rows(lines: list[SourceLine]) -> list[RawRow]:
             last.label_parts.extend(piece.label_parts)
             last.figures.extend(piece.figures)
             continue
-        if piece.code is None and not piece.figures and last is not None and last.figures:
-            if len("".join(piece.label_parts)) <= 4 and last.label_parts:
-                last.label_parts[-1] += "".join(piece.label_parts)  # the tail of a wrapped name
-                last.lines.append(line)
-                continue
+        short_tail = len("".join(piece.label_parts)) <= 4
+        if piece.code is None and not piece.figures and last is not None and last.figures and short_tail \
+                and last.label_parts:
+            last.label_parts[-1] += "".join(piece.label_parts)  # the tail of a wrapped name
+            last.lines.append(line)
+            continue
         rows.append(piece)
     return rows

@@ -12,7 +12,7 @@ from decimal import Decimal
 from corpus.header import choose_layout
 from corpus.model import Column, Table
 from corpus.numbers import is_amount_token
-from corpus.rows import PLACEHOLDERS, CODE_SPLIT, Figure, RawRow
+from corpus.rows import CODE_SPLIT, PLACEHOLDERS, Figure, RawRow
 from corpus.source import SourceLine
 from corpus.tables import DocumentContext, _Body, _fill, _make_row, _place
 from corpus.vocab import TableKind, normalize, strip_ordinal, vocabulary

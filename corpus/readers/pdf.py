@@ -29,7 +29,7 @@ def read_pdf(path: str) -> Source:
         raise InputError(path, "the PDF is encrypted (password protected)") from None
     except PDFSyntaxError as error:
         raise InputError(path, f"not a readable PDF (truncated or damaged: {error})") from None
-    except Exception as error:  # pdfminer raises many types for damaged files
+    except Exception as error:  # noqa: BLE001 - pdfminer raises many types for damaged files
         if "password" in str(error).lower() or "encrypt" in str(error).lower():
             raise InputError(path, "the PDF is encrypted (password protected)") from None
         raise InputError(path, f"not a readable PDF (truncated or damaged: {type(error).__name__})") from None
