@@ -104,12 +104,17 @@ def _participating(
     reached: set[Vector] = set()
     visits = 0
     chosen: list[Vector] = []
+    # With no negative figure, a partial sum above every target can only grow: prune it.
+    non_negative = all(value >= 0 for opts in options for option in opts for value in option)
+    ceiling = [max(target[c] for target in targets) + tolerance for c in range(width)]
 
     def walk(depth: int, partial: list[Decimal]) -> bool:
         nonlocal visits
         visits += 1
         if visits > _SEARCH_LIMIT:
             return False
+        if non_negative and any(p > limit for p, limit in zip(partial, ceiling)):
+            return True
         if depth == len(varying):
             total = tuple(partial)
             hit = [target for target in targets if _close(total, target, tolerance)]

@@ -11,8 +11,23 @@ from corpus.narrative import NarrativeBuilder
 from corpus.readers import read_sources
 from corpus.segment import TableBlock, segment
 from corpus.tables import DocumentContext, build_table
+from corpus.vocab import vocabulary
 
 _BUDGET_WORDS = re.compile(r"预算|决算")
+
+
+def _build_order(blocks: list[TableBlock]) -> list[TableBlock]:
+    """The 收支总表 first (it tells which funds have money), then the tables whose totals others
+    refer to (表6, 表7 for 表5), then the rest, each group in document order."""
+    vocab = vocabulary()
+    referenced = {kind for spec in vocab.tables.values() for kind in spec.column_totals.values()}
+
+    def rank(block: TableBlock) -> int:
+        if block.kind == "收支总表":
+            return 0
+        return 1 if block.kind in referenced else 2
+
+    return sorted(blocks, key=rank)
 
 
 def parse_document(*paths: str) -> Document:
@@ -23,9 +38,7 @@ def parse_document(*paths: str) -> Document:
     table_blocks = [block for block in blocks if isinstance(block, TableBlock)]
 
     context = DocumentContext()
-    # The 收支总表 first: what it says about the funds helps place the figures of the others.
-    first = sorted(table_blocks, key=lambda block: block.kind != "收支总表")
-    built = {id(block): build_table(block, context) for block in first}
+    built = {id(block): build_table(block, context) for block in _build_order(table_blocks)}
 
     narrative = NarrativeBuilder()
     for block in blocks:

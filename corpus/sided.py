@@ -128,7 +128,7 @@ def build_sided(table: Table, spec: TableKind, body: _Body, factor: Decimal, con
             item.figures = item.values
     else:
         identities = vocabulary().identities_for(expense_keys, layout)
-        placements = _place(sides[EXPENSE], expense_keys, identities, factor, context, root_totals=False)
+        placements = _place(sides[EXPENSE], expense_keys, identities, factor, context, None)
     for item, (placement, ambiguous, note) in zip(sides[EXPENSE], placements):
         row = _make_row(item, EXPENSE)
         _fill(row, item, expense_keys, placement, factor)

@@ -12,6 +12,7 @@ class SourceLine:
     page: int | None
     cells: list[str] | None = None  # table cells when the reader knows them (tabs, PDF geometry); '' = empty
     heading: int | None = None  # markdown heading level when the source marked the line as a heading
+    continued: bool = False  # more text of the table row on the line above (a wrapped cell); its cells are there
 
 
 @dataclass

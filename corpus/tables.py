@@ -34,6 +34,15 @@ class DocumentContext:
     """What tables already read tell the next ones (filled from the 收支总表 income side)."""
 
     fund_totals: dict[str, Decimal] = field(default_factory=dict)  # concept -> 万元
+    table_totals: dict[str, Decimal] = field(default_factory=dict)  # table kind -> its total, 万元
+
+    def record_total(self, table: Table) -> None:
+        if table.kind is None or table.kind in self.table_totals:
+            return
+        if not table.rows and table.empty_statement:
+            self.table_totals[table.kind] = Decimal(0)
+        elif (total := table.total_row) is not None and total.cells and not total.ambiguous:
+            self.table_totals[table.kind] = total.cells[0].value
 
 
 @dataclass
@@ -158,13 +167,18 @@ def _place(
     identities: list,
     factor: Decimal,
     context: DocumentContext,
-    root_totals: bool,
+    spec: TableKind | None,
 ) -> list[tuple[list[int], bool, str | None]]:
     """Column index of every figure of every row, inferred where the text lost empty cells."""
     empty = {i for i, key in enumerate(keys) if context.fund_totals.get(key.split(":")[-1]) == 0}
     totals: dict[int, Decimal] = {}
-    if root_totals:
+    if spec is not None and spec.totals_from:
         totals = {i: context.fund_totals[key] for i, key in enumerate(keys) if key in context.fund_totals}
+    if spec is not None:
+        for i, key in enumerate(keys):
+            other = spec.column_totals.get(key)
+            if other in context.table_totals:
+                totals[i] = context.table_totals[other]
     parents = _parents(raws)
     problem = TableProblem(
         columns=keys,
@@ -225,6 +239,7 @@ def build_table(block: TableBlock, context: DocumentContext) -> Table:
         build_sided(table, spec, body, factor, context)
     else:
         _build_plain(table, spec, body, factor, context)
+    context.record_total(table)
     return table
 
 
@@ -266,8 +281,7 @@ def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Deci
         resolved = resolve_header(spec, header_text, count, at_least)
         keys = resolved.keys
         identities = vocabulary().identities_for(keys, resolved.layout)
-        root_totals = spec is not None and spec.totals_from is not None
-        placements = _place(raws, keys, identities, factor, context, root_totals)
+        placements = _place(raws, keys, identities, factor, context, spec)
     table.layout = resolved.layout.name if resolved.layout else None
     table.columns = [Column(key, header) for key, header in zip(keys, resolved.headers)]
     for raw, (placement, ambiguous, note) in zip(raws, placements):

@@ -56,6 +56,7 @@ class TableKind:
     required: bool = False
     text_only: bool = False
     totals_from: str | None = None
+    column_totals: dict[str, str] = field(default_factory=dict)  # column -> table kind whose total it equals
 
 
 @dataclass
@@ -139,6 +140,7 @@ def vocabulary() -> Vocabulary:
             required=spec.get("required", False),
             text_only=spec.get("text_only", False),
             totals_from=spec.get("totals_from"),
+            column_totals=spec.get("column_totals", {}),
         )
     return Vocabulary(
         concepts={name: spec["aliases"] for name, spec in data["concepts"].items()},
