@@ -14,7 +14,8 @@ from corpus.source import SourceLine
 
 # Explicit "no value" marks some templates print in a cell: they hold a position like a figure.
 PLACEHOLDERS = {"-", "—", "--", "——", "/", "－"}
-CODE_SPLIT = re.compile(r"^([235]\d{2})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|[\u4e00-\u9fff]|$)")
+# 类 款 项 printed apart: "201 29 01"; some templates drop the 款's leading zero ("301 2" for 30102)
+CODE_SPLIT = re.compile(r"^([235]\d{2})(?:\s+(\d{1,2}))?(?:\s+(\d{1,2}))?(?=\s|[\u4e00-\u9fff]|$)")
 CODE_JOINED = re.compile(r"^([235]\d{2}(?:\d{2}){0,2})(?=\s|[\u4e00-\u9fff]|$)")
 NUMBER_ROW_MARK = {"※", "*", "栏次", "行次"}
 
@@ -49,7 +50,7 @@ def split_code(text: str) -> tuple[str | None, str]:
     """'201 29 01 行政运行 …' -> ('2012901', '行政运行 …'); no code -> (None, text)."""
     match = CODE_SPLIT.match(text)
     if match and (match.group(2) or re.match(r"[235]\d{2}(\s|$)", text)):
-        code = "".join(group for group in match.groups() if group)
+        code = join_code(match.groups())
         rest = text[match.end():].lstrip()
         if (rest[:1] and not _is_figure(rest.split()[0])) or (not rest and match.group(2)):
             return code, rest  # a code alone on its line ("208 05 05") keeps its wrapped name below
@@ -59,6 +60,12 @@ def split_code(text: str) -> tuple[str | None, str]:
         if rest[:1] and not _is_figure(rest.split()[0]):
             return match.group(1), rest
     return None, text
+
+
+def join_code(groups: tuple[str | None, ...]) -> str:
+    """('301', '2', None) -> '30102'."""
+    head, *rest = [group for group in groups if group]
+    return head + "".join(part.zfill(2) for part in rest)
 
 
 def _is_figure(token: str) -> bool:
@@ -134,3 +141,41 @@ def assemble_token_rows(lines: list[SourceLine]) -> list[RawRow]:
             continue
         rows.append(piece)
     return rows
+
+
+def _bare_code(tokens: list[str], i: int) -> bool:
+    """A joined 款/项 code directly followed by a decimal figure: "30108 6.18" (name on other lines)."""
+    token = tokens[i]
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return len(token) in (5, 7) and CODE_JOINED.fullmatch(token) is not None and "." in following \
+        and is_amount_token(following)
+
+
+def split_items(line: SourceLine) -> list[RawRow]:
+    """Cut a line holding several items side by side (收入 | 支出, or panels of one table) into items:
+    a new item starts where a label follows figures, or where a classification code starts."""
+    tokens = line.text.split()
+    items: list[RawRow] = []
+    current = RawRow([line])
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        figure = is_amount_token(token) or token in PLACEHOLDERS
+        code, rest = split_code(" ".join(tokens[i:]))
+        if code is None and _bare_code(tokens, i):
+            code, rest = token, " ".join(tokens[i + 1:])  # its name wrapped onto the lines around it
+        if (not figure and current.figures) or (code and (current.label_parts or current.figures)):
+            items.append(current)
+            current = RawRow([line])
+        if code and not current.label_parts:
+            current.code = code
+            tokens = tokens[:i] + rest.split()  # the code may be glued to its label ("301工资福利支出")
+            continue
+        if figure:
+            current.figures.append(Figure(token, line) if token not in PLACEHOLDERS else None)
+        else:
+            current.label_parts.append(token)
+        i += 1
+    if current.label_parts or current.figures or current.code:
+        items.append(current)
+    return items

@@ -12,41 +12,12 @@ from decimal import Decimal
 from corpus.header import choose_layout
 from corpus.model import Column, Table
 from corpus.numbers import is_amount_token
-from corpus.rows import CODE_SPLIT, PLACEHOLDERS, Figure, RawRow
+from corpus.rows import CODE_SPLIT, Figure, RawRow, join_code, split_items
 from corpus.source import SourceLine
 from corpus.tables import DocumentContext, _Body, _fill, _make_row, _place
 from corpus.vocab import TableKind, normalize, strip_ordinal, vocabulary
 
 INCOME, EXPENSE = "收入", "支出"
-
-
-def _items_of_tokens(line: SourceLine) -> list[RawRow]:
-    tokens = line.text.split()
-    items: list[RawRow] = []
-    current = RawRow([line])
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        figure = is_amount_token(token) or token in PLACEHOLDERS
-        code_here = CODE_SPLIT.match(" ".join(tokens[i:])) and i + 1 < len(tokens) and not is_amount_token(tokens[i + 1])
-        starts_item = (not figure and current.figures) or (code_here and (current.label_parts or current.figures))
-        if starts_item:
-            items.append(current)
-            current = RawRow([line])
-        if code_here and not current.label_parts:
-            match = CODE_SPLIT.match(" ".join(tokens[i:]))
-            assert match is not None
-            current.code = "".join(group for group in match.groups() if group)
-            i += sum(1 for group in match.groups() if group)
-            continue
-        if figure:
-            current.figures.append(Figure(token, line) if token not in PLACEHOLDERS else None)
-        else:
-            current.label_parts.append(token)
-        i += 1
-    if current.label_parts or current.figures or current.code:
-        items.append(current)
-    return items
 
 
 def _items_of_cells(line: SourceLine, boundary: int) -> list[tuple[str, RawRow]]:
@@ -60,7 +31,7 @@ def _items_of_cells(line: SourceLine, boundary: int) -> list[tuple[str, RawRow]]
         label = " ".join(text_cells)
         match = CODE_SPLIT.match(label)
         if match:
-            item.code = "".join(group for group in match.groups() if group)
+            item.code = join_code(match.groups())
             label = label[match.end():].strip()
         item.label_parts = [label] if label else []
         value_cells = part[1:] if part else []
@@ -95,7 +66,7 @@ def build_sided(table: Table, spec: TableKind, body: _Body, factor: Decimal, con
                 sides[side].append(item)
     else:
         for line in body.data:
-            items = _items_of_tokens(line)
+            items = split_items(line)
             if len(items) == 1:
                 sides[_side_of(items[0])].append(items[0])
             elif items:

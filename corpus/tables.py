@@ -19,6 +19,7 @@ from corpus.rows import (
     parse_grid_line,
     parse_token_line,
     split_code,
+    split_items,
     tokens_of,
 )
 from corpus.segment import EMPTY_TABLE, FOOTNOTE, ORG_LINE, UNIT_LINE, TableBlock
@@ -260,6 +261,18 @@ def _value_positions(body: _Body) -> tuple[list[int], list[str]]:
     return positions, headers
 
 
+def _panel_rows(lines: list[SourceLine]) -> list[RawRow] | None:
+    """Rows of a table printed as panels side by side (决算 基本支出表: 301 … | 302 … | 310 …), in code
+    order so each class stays together; None when the table is not paneled."""
+    split = [split_items(line) for line in lines]
+    paneled = sum(1 for items in split if sum(1 for item in items if item.code) >= 2)
+    if paneled < max(2, len(lines) // 3):
+        return None
+    items = [item for line_items in split for item in line_items if item.code or item.figures]
+    coded = sorted((item for item in items if item.code), key=lambda item: item.code or "")
+    return coded + [item for item in items if not item.code]
+
+
 def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Decimal, context: DocumentContext) -> None:
     if not body.data:
         return
@@ -276,7 +289,7 @@ def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Deci
         for raw in raws:
             raw.figures = raw.values
     else:
-        raws = assemble_token_rows(body.data)
+        raws = _panel_rows(body.data) or assemble_token_rows(body.data)
         at_least = max((len(raw.figures) for raw in raws), default=0)
         resolved = resolve_header(spec, header_text, count, at_least)
         keys = resolved.keys
