@@ -18,6 +18,8 @@ PLACEHOLDERS = {"-", "—", "--", "——", "/", "－"}
 CODE_SPLIT = re.compile(r"^([235]\d{2})(?:\s+(\d{1,2}))?(?:\s+(\d{1,2}))?(?=\s|[\u4e00-\u9fff]|$)")
 CODE_JOINED = re.compile(r"^([235]\d{2}(?:\d{2}){0,2})(?=\s|[\u4e00-\u9fff]|$)")
 NUMBER_ROW_MARK = {"※", "*", "栏次", "行次"}
+# An item's own numbering ("二、外交支出", "2.政府性基金预算"): a second one on a line starts a new item.
+ORDINAL_TOKEN = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.．、](?!\d))")
 
 
 @dataclass
@@ -164,7 +166,8 @@ def split_items(line: SourceLine) -> list[RawRow]:
         code, rest = split_code(" ".join(tokens[i:]))
         if code is None and _bare_code(tokens, i):
             code, rest = token, " ".join(tokens[i + 1:])  # its name wrapped onto the lines around it
-        if (not figure and current.figures) or (code and (current.label_parts or current.figures)):
+        ordinal = ORDINAL_TOKEN.match(token) is not None and bool(current.label_parts)
+        if (not figure and current.figures) or (code and (current.label_parts or current.figures)) or ordinal:
             items.append(current)
             current = RawRow([line])
         if code and not current.label_parts:

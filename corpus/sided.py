@@ -99,7 +99,10 @@ def build_sided(table: Table, spec: TableKind, body: _Body, factor: Decimal, con
             item.figures = item.values
     else:
         identities = vocabulary().identities_for(expense_keys, layout)
-        placements = _place(sides[EXPENSE], expense_keys, identities, factor, context, None)
+        # an income item naming a fund (一般公共预算 …) is the total of that expenditure column
+        known = {row.concept: (row.cells[0].value if row.cells else Decimal(0))
+                 for row in table.rows if row.side == INCOME and row.concept in expense_keys and row.concept != "金额"}
+        placements = _place(sides[EXPENSE], expense_keys, identities, factor, context, known, flat=True)
     for item, (placement, ambiguous, note) in zip(sides[EXPENSE], placements):
         row = _make_row(item, EXPENSE)
         _fill(row, item, expense_keys, placement, factor)

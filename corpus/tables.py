@@ -140,9 +140,12 @@ def _make_row(raw: RawRow, side: str | None = None) -> Row:
     )
 
 
-def _parents(raws: list[RawRow]) -> list[int | None]:
-    """Which row each row sums into: 项 -> 款 -> 类 -> the total row."""
+def _parents(raws: list[RawRow], flat: bool = False) -> list[int | None]:
+    """Which row each row sums into: 项 -> 款 -> 类 -> the total row. `flat`: rows without codes that
+    are all 类 by name (一、一般公共服务支出 …) sum straight into the total row."""
     root = next((i for i, raw in enumerate(raws) if _is_total(raw)), None)
+    if flat and not any(raw.code for raw in raws):
+        return [None if i == root or _is_total(raw) else root for i, raw in enumerate(raws)]
     parents: list[int | None] = []
     latest: dict[str, int] = {}
     for i, raw in enumerate(raws):
@@ -162,25 +165,36 @@ def _step(raw: RawRow, factor: Decimal) -> Decimal:
     return Decimal(1).scaleb(-places) * factor
 
 
+def known_totals(spec: TableKind | None, keys: list[str], context: DocumentContext) -> dict[str, Decimal]:
+    """Totals of this table's columns that other tables state (表1's funds, 表6/表7 totals)."""
+    known: dict[str, Decimal] = {}
+    if spec is None:
+        return known
+    if spec.totals_from:
+        known.update({key: context.fund_totals[key] for key in keys if key in context.fund_totals})
+    for key in keys:
+        other = spec.column_totals.get(key)
+        if other in context.table_totals:
+            known[key] = context.table_totals[other]
+    return known
+
+
 def _place(
     raws: list[RawRow],
     keys: list[str],
     identities: list,
     factor: Decimal,
     context: DocumentContext,
-    spec: TableKind | None,
+    known: dict[str, Decimal],
+    flat: bool = False,
 ) -> list[tuple[list[int], bool, str | None]]:
-    """Column index of every figure of every row, inferred where the text lost empty cells."""
-    empty = {i for i, key in enumerate(keys) if context.fund_totals.get(key.split(":")[-1]) == 0}
-    totals: dict[int, Decimal] = {}
-    if spec is not None and spec.totals_from:
-        totals = {i: context.fund_totals[key] for i, key in enumerate(keys) if key in context.fund_totals}
-    if spec is not None:
-        for i, key in enumerate(keys):
-            other = spec.column_totals.get(key)
-            if other in context.table_totals:
-                totals[i] = context.table_totals[other]
-    parents = _parents(raws)
+    """Column index of every figure of every row, inferred where the text lost empty cells.
+
+    known: totals of some columns (the total row's value), from other tables or the other side."""
+    zero_funds = {concept for concept, total in context.fund_totals.items() if total == 0}
+    empty = {i for i, key in enumerate(keys) if key.split(":")[-1] in zero_funds or known.get(key) == 0}
+    totals = {i: known[key] for i, key in enumerate(keys) if key in known}
+    parents = _parents(raws, flat)
     problem = TableProblem(
         columns=keys,
         rows=[
@@ -294,7 +308,7 @@ def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Deci
         resolved = resolve_header(spec, header_text, count, at_least)
         keys = resolved.keys
         identities = vocabulary().identities_for(keys, resolved.layout)
-        placements = _place(raws, keys, identities, factor, context, spec)
+        placements = _place(raws, keys, identities, factor, context, known_totals(spec, keys, context))
     table.layout = resolved.layout.name if resolved.layout else None
     table.columns = [Column(key, header) for key, header in zip(keys, resolved.headers)]
     for raw, (placement, ambiguous, note) in zip(raws, placements):
