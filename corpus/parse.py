@@ -34,7 +34,7 @@ def parse_document(*paths: str) -> Document:
     if not paths:
         raise ValueError("parse_document needs at least one path")
     source = read_sources(list(paths))
-    blocks = segment(source.lines)
+    blocks = segment(source.lines, lenient=source.style == "pdfparse")
     table_blocks = [block for block in blocks if isinstance(block, TableBlock)]
 
     context = DocumentContext()

@@ -54,8 +54,11 @@ class TextBlock:
     lines: list[SourceLine] = field(default_factory=list)
 
 
-def _title_at(lines: list[SourceLine], i: int) -> tuple[int, str, str | None, str] | None:
-    """If a table title starts at lines[i]: (lines used, title, number, kind)."""
+def _title_at(lines: list[SourceLine], i: int, lenient: bool = False) -> tuple[int, str, str | None, str] | None:
+    """If a table title starts at lines[i]: (lines used, title, number, kind).
+
+    lenient: accept a title standing alone without its unit line below (extractions that scramble the
+    reading order put the unit elsewhere)."""
     text = lines[i].text.strip()
     number = None
     used = 1
@@ -89,7 +92,9 @@ def _title_at(lines: list[SourceLine], i: int) -> tuple[int, str, str | None, st
     else:
         # A real table has its unit or issuing body right below (a TOC entry or a sentence has not).
         window = " ".join(line.text for line in lines[i + used : i + used + 4])
-        if not (UNIT_LINE.search(window) or ORG_LINE.search(window) or UNIT_LINE.search(title)):
+        confirmed = UNIT_LINE.search(window) or ORG_LINE.search(window) or UNIT_LINE.search(title)
+        alone = lenient and TABLE_NUMBER_PREFIX.match(title) is None
+        if not (confirmed or alone):
             return None
     if number is None:
         prefix = TABLE_NUMBER_PREFIX.match(title)
@@ -115,13 +120,13 @@ def _ends_table(line: SourceLine, following: SourceLine | None, block: TableBloc
     return is_prose(text)
 
 
-def segment(lines: list[SourceLine]) -> list[TableBlock | TextBlock]:
+def segment(lines: list[SourceLine], lenient: bool = False) -> list[TableBlock | TextBlock]:
     content = [line for line in lines if not is_noise(line)]
     blocks: list[TableBlock | TextBlock] = []
     current: TableBlock | TextBlock = TextBlock()
     i = 0
     while i < len(content):
-        title = _title_at(content, i)
+        title = _title_at(content, i, lenient)
         if title is not None:
             used, text, number, kind = title
             if current.lines or isinstance(current, TableBlock):

@@ -94,6 +94,8 @@ def test_other_extraction_styles_parse():
     pdfparse = parsed(str(EXTRA / "sh-putuo-wanli-street-2025-dept-budget.pdfparse.txt"))
     # the upstream pdf.js-style extractor wrote 59 page-break markers for the 31-page PDF
     assert pdfparse.style == "pdfparse" and pdfparse.page_count == 60
+    # its reading order is scrambled (titles after their tables' first rows), yet every table is found
+    assert budget_kinds(pdfparse) == SH_BUDGET
 
 
 def cells_of(document):
