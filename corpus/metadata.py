@@ -13,6 +13,8 @@ from corpus.vocab import normalize
 YEAR = re.compile(r"(20\d{2})\s*年")
 REGION = re.compile(r"^(?:中共)?(.+?(?:省|自治区|市|自治州|地区|盟))?(.+?(?:区|县|旗|市))?")
 NAME_IN_TITLE = re.compile(r"(?:第一部分)?\s*(?:20\d{2}\s*年度?)?\s*(.{2,40}?)(?:部门|单位)?概况")
+# "重庆市交通委员会2018年部门预算情况说明", "上海市普陀区2026年区级部门预算"
+TITLE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?\s*(.{2,40}?)\s*(20\d{2})\s*年度?\s*(?:区级|市级|省级)?\s*(?:部门|单位)?(?:预算|决算)")
 TEMPLATE_MARKERS = {
     "shanghai": ("财务收支预算总表", "收入支出决算总表", "三公经费和机关运行经费"),
     "xinjiang": ("部门收支总体情况表",),
@@ -44,8 +46,11 @@ def region_of(name: str) -> str | None:
 def extract_metadata(lines: list[SourceLine], table_titles: list[str]) -> Metadata:
     head = [line for line in lines[:80] if line.text.strip()]
     head_text = normalize(" ".join(line.text for line in head[:40]))
+    title = next((match for line in head[:10] if (match := TITLE.match(line.text.strip()))), None)
     names = _org_names(lines)
     department = Counter(names).most_common(1)[0][0] if names else None
+    if department is None and title is not None:
+        department = normalize(title.group(1))
     if department is None:
         for line in head:
             match = NAME_IN_TITLE.search(line.text)
@@ -53,6 +58,8 @@ def extract_metadata(lines: list[SourceLine], table_titles: list[str]) -> Metada
                 department = normalize(match.group(1))
                 break
     years = [int(year) for year in YEAR.findall(" ".join(line.text for line in head[:40]))]
+    # some extractions pull the year out of its phrase onto a line of its own ("年度部门决算" / "2024")
+    years = ([int(title.group(2))] if title else years) or years or [int(line.text.strip()) for line in head[:20] if re.fullmatch(r"\s*20\d{2}\s*", line.text)]
     year = Counter(years).most_common(1)[0][0] if years else None
     joined_titles = normalize(" ".join(table_titles))
     if "决算" in joined_titles or "决算" in head_text[:400]:

@@ -122,3 +122,16 @@ def test_every_document_parses():
     for path in files:
         document = parsed(str(path))
         assert document.metadata.year is not None or "final" in path.name, path.name
+
+
+@pytest.mark.parametrize("name, department, year, kind, scope, region", [
+    ("sh-putuo-sifaju-2026-dept-budget.txt", "上海市普陀区司法局", 2026, "预算", "部门", "上海市普陀区"),
+    ("sh-putuo-sifaju-2026-unit-budget.txt", "上海市普陀区司法局", 2026, "预算", "单位", "上海市普陀区"),
+    ("sh-putuo-finance-2024-dept-final.txt", "上海市普陀区财政局", 2024, "决算", "部门", "上海市普陀区"),
+    ("sh-city-finance-bureau-2025-unit-budget.txt", "上海市财政局", 2025, "预算", "单位", "上海市"),
+    ("js-prov-high-court-2018-dept-budget.txt", "江苏省高级人民法院", 2018, "预算", "部门", "江苏省"),
+    ("cq-transport-commission-2018-dept-budget-NARRATIVE-ONLY.txt", "重庆市交通委员会", 2018, "预算", "部门", "重庆市"),
+])
+def test_metadata_of_other_templates(name, department, year, kind, scope, region):
+    meta = parsed(str(EXTRA / name)).metadata
+    assert (meta.department, meta.year, meta.kind, meta.scope, meta.region) == (department, year, kind, scope, region)
