@@ -129,8 +129,9 @@ def assemble_token_rows(lines: list[SourceLine]) -> list[RawRow]:
     for line in lines:
         piece = parse_token_line(line)
         last = rows[-1] if rows else None
-        if piece.code is None and last is not None and last.code is not None and not last.figures:
-            # the name or the figures of a coded row, wrapped onto this line
+        figures_only = piece.code is None and piece.figures and not piece.label_parts
+        if last is not None and not last.figures and piece.code is None and (last.code is not None or figures_only):
+            # the name or the figures of a row, wrapped onto this line ("合计" / "13,649.07")
             last.lines.append(line)
             last.label_parts.extend(piece.label_parts)
             last.figures.extend(piece.figures)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from corpus.source import SourceLine
 from corpus.vocab import normalize, vocabulary
 
-TABLE_NUMBER = re.compile(r"^表\s*(\d+)\s*$")
+TABLE_NUMBER = re.compile(r"^表\s*(\d+|[一二三四五六七八九十]+)\s*$")
 TABLE_NUMBER_PREFIX = re.compile(r"^(?:表\s*(\d+)|([一二三四五六七八九十]+)、|(\d{1,2})\s*[.．、])\s*")
 UNIT_LINE = re.compile(r"单\s*位\s*[:：]\s*(万\s*元|元|千\s*元|亿\s*元)")
 ORG_LINE = re.compile(r"^(?:编制部门|编制单位|部门|部门名称|单位名称|预算单位|主管部门|预算主管部门)\s*[:：]")

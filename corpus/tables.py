@@ -57,7 +57,10 @@ class _Body:
     unit: str | None = None
 
 
-def _is_data_line(line: SourceLine) -> bool:
+def _is_data_line(line: SourceLine, following: str = "") -> bool:
+    if strip_ordinal(normalize(line.text)) in TOTAL_LABELS and following and all(
+            is_amount_token(token) for token in following.split()):
+        return True  # "合计" alone, its figures wrapped onto the next line
     if line.cells is not None:
         lead = " ".join(cell for cell in line.cells[:3] if cell)
         return has_figures(line) or split_code(lead + " x")[0] is not None
@@ -100,7 +103,7 @@ def _split_body(block: TableBlock) -> _Body:
         if FOOTNOTE.match(text):
             body.notes.append(text)
             continue
-        if not body.data and not _is_data_line(line):
+        if not body.data and not _is_data_line(line, following):
             body.header.append(line)
             header_texts.add(normalize(text))
             continue
