@@ -1,43 +1,67 @@
-"""PDF files: the text layer page by page (pdfplumber), joined like the corpus' .txt extractions.
+"""PDF files: the text layer and the ruled tables of every page, read from PDFium geometry.
 
-Line numbers of a PDF refer to this extracted text (pages joined by a form feed line), so a finding's
-line can be opened in `gouji parse --format json` output and its page in the PDF itself.
+The text is the pages' lines joined like the corpus' .txt extractions (pages separated by a form-feed
+line), so a finding's line number can be looked up in `gouji parse --format json` output and its page
+in the PDF itself. A table row's cells ride on the row's first text line; further lines of the same
+row (a wrapped cell) are marked `continued`.
 """
 
 from __future__ import annotations
 
-import logging
-
 from corpus.errors import InputError
-from corpus.readers.text import read_text
-from corpus.source import Source
+from corpus.readers.pdf_geometry import path_boxes, read_chars, read_geometry
+from corpus.readers.pdf_layout import TextLine, attach_rows, grid_rows, group_lines
+from corpus.source import Source, SourceLine
 
 # Below this many characters per page on average the PDF is a scan (no text layer).
 MIN_CHARS_PER_PAGE = 20
+# Fewer vector paths than this and the page has no ruled table (checked on every corpus page).
+MIN_TABLE_PATHS = 8
+PAGE_BREAK = "\f"
 
 
 def read_pdf(path: str) -> Source:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    try:
-        with pdfplumber.open(path) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
-    except PDFPasswordIncorrect:
-        raise InputError(path, "the PDF is encrypted (password protected)") from None
-    except PDFSyntaxError as error:
-        raise InputError(path, f"not a readable PDF (truncated or damaged: {error})") from None
-    except Exception as error:  # noqa: BLE001 - pdfminer raises many types for damaged files
-        if "password" in str(error).lower() or "encrypt" in str(error).lower():
-            raise InputError(path, "the PDF is encrypted (password protected)") from None
-        raise InputError(path, f"not a readable PDF (truncated or damaged: {type(error).__name__})") from None
+    pages = [_page_lines(page) for page in _open(path)]
     if not pages:
         raise InputError(path, "the PDF has no pages")
-    if sum(len(text.strip()) for text in pages) < MIN_CHARS_PER_PAGE * len(pages):
+    if sum(len(line.text) for lines in pages for line in lines) < MIN_CHARS_PER_PAGE * len(pages):
         raise InputError(path, "the PDF has no text layer (a scan?); OCR it first")
-    source = read_text(path, "\n\f\n".join(pages))
-    source.style = "pdf"
-    source.page_count = len(pages)
-    return source
+    return _source(path, pages)
+
+
+def _open(path: str) -> list:
+    """The document's pages; a file PDFium cannot open becomes an InputError."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        document = pdfium.PdfDocument(path)
+        return [document[index] for index in range(len(document))]
+    except pdfium.PdfiumError as error:
+        if error.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise InputError(path, "the PDF is encrypted (password protected)") from None
+        reason = "bad file format" if error.err_code == pdfium_c.FPDF_ERR_FORMAT else "a page cannot be loaded"
+        raise InputError(path, f"not a readable PDF (truncated or damaged: {reason})") from None
+
+
+def _page_lines(page) -> list[TextLine]:
+    boxes = path_boxes(page)
+    if len(boxes) < MIN_TABLE_PATHS:
+        return group_lines(read_chars(page))
+    geometry = read_geometry(page, boxes)
+    lines = group_lines(geometry.chars)
+    attach_rows(lines, grid_rows(geometry))
+    return lines
+
+
+def _source(path: str, pages: list[list[TextLine]]) -> Source:
+    texts = []
+    lines: list[SourceLine] = []
+    for page_number, page in enumerate(pages, start=1):
+        if page_number > 1:
+            lines.append(SourceLine("", len(lines) + 1, page_number))  # the form-feed line
+        for line in page or [TextLine([], 0.0, 0.0)]:  # an empty page is one empty line
+            lines.append(SourceLine(line.text, len(lines) + 1, page_number, line.cells, continued=line.continued))
+        texts.append("\n".join(line.text for line in page))
+    text = f"\n{PAGE_BREAK}\n".join(texts)
+    return Source(path=path, style="pdf", text=text, lines=lines, page_count=len(pages))

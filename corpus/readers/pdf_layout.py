@@ -1,0 +1,133 @@
+"""Text lines and table rows of one page, both built from the same PDFium chars.
+
+Lines: chars grouped by vertical position, sorted by x, a space where the gap is wider than pdfplumber's
+word tolerance, so a line reads like pdfplumber's `extract_text` ("201 29 01 行政运行 177.15 177.15").
+Tables: pdfplumber's TableFinder (lines strategy, default settings) on the stand-in page; each grid row
+is joined to the text lines whose vertical centre falls inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.readers.pdf_geometry import Box, PageGeometry
+
+# pdfplumber's default x_tolerance: a gap wider than this between two chars starts a new word.
+WORD_GAP = 3.0
+
+
+@dataclass
+class TextLine:
+    chars: list[dict]
+    top: float
+    bottom: float
+    text: str = ""
+    cells: list[str] | None = None
+    continued: bool = False
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class GridRow:
+    bbox: Box  # pdfplumber's row bbox: it also covers cells merged downwards over later rows
+    boxes: list[Box]  # the row's own cells
+    cells: list[str]
+    lines: list[TextLine] = field(default_factory=list)
+
+    def holds(self, char: dict) -> bool:
+        """The char is in one of the row's cells, by the test Table.extract uses."""
+        x, y = (char["x0"] + char["x1"]) / 2, _middle(char)
+        return any(x0 <= x < x1 and top <= y < bottom for x0, top, x1, bottom in self.boxes)
+
+
+def _middle(char: dict) -> float:
+    return (char["top"] + char["bottom"]) / 2
+
+
+def _fits(line: TextLine, anchor: float, char: dict) -> bool:
+    """Same line when each one's vertical centre lies inside the other's extent.
+
+    Both directions are checked so that a line cannot creep downwards char by char; a baseline-shifted
+    run of digits beside CJK text (they overlap by more than half) stays on its line.
+    """
+    middle = _middle(char)
+    return line.top <= middle <= line.bottom and char["top"] <= anchor <= char["bottom"]
+
+
+def group_lines(chars: list[dict]) -> list[TextLine]:
+    """Chars (spaces included) to text lines, top to bottom; a space only separates words."""
+    lines: list[TextLine] = []
+    anchor = 0.0  # vertical centre of the current line's first char
+    for char in sorted(chars, key=_middle):
+        blank = char["text"].isspace()
+        if lines and _fits(lines[-1], anchor, char):
+            line = lines[-1]
+            line.chars.append(char)
+            if not blank:
+                line.top, line.bottom = min(line.top, char["top"]), max(line.bottom, char["bottom"])
+        elif not blank:
+            lines.append(TextLine([char], char["top"], char["bottom"]))
+            anchor = _middle(char)
+    for line in lines:
+        line.chars.sort(key=lambda char: char["x0"])
+        line.text = _line_text(line.chars)
+    return lines
+
+
+def _line_text(chars: list[dict]) -> str:
+    parts: list[str] = []
+    gap = False
+    right = None
+    for char in chars:
+        if char["text"].isspace():
+            gap = True
+            continue
+        if parts and (gap or (right is not None and char["x0"] > right + WORD_GAP)):
+            parts.append(" ")
+        parts.append(char["text"])
+        right = char["x1"]
+        gap = False
+    return "".join(parts)
+
+
+def _cell_text(cell: str | None) -> str:
+    return "" if cell is None else cell.replace("\n", "")
+
+
+def grid_rows(page: PageGeometry) -> list[GridRow]:
+    """Every row of every ruled table on the page with its cells ('' for empty and merged cells)."""
+    from pdfplumber.table import TableFinder
+
+    rows = []
+    for table in TableFinder(page).tables:  # type: ignore[arg-type]  # the stand-in has what it reads
+        texts = table.extract()
+        if max(len(row) for row in texts) < 2:
+            continue  # a framed paragraph, not a table
+        for row, cells in zip(table.rows, texts):
+            boxes = [box for box in row.cells if box is not None]
+            if len(boxes) == 1:
+                continue  # one cell across the table: a title or note band inside the frame, not a row
+            rows.append(GridRow(row.bbox, boxes, [_cell_text(cell) for cell in cells]))
+    return rows
+
+
+def attach_rows(lines: list[TextLine], rows: list[GridRow]) -> None:
+    """Put each row's cells on its first text line; its other lines (a wrapped cell) are continued.
+
+    A line belongs to the row whose cells hold most of its chars; only rows spanning the line's
+    middle are tried, since merged cells make row boxes overlap.
+    """
+    for line in lines:
+        candidates = [row for row in rows if row.bbox[1] <= line.middle < row.bbox[3]]
+        if len(candidates) > 1:
+            candidates.sort(key=lambda row: -sum(row.holds(char) for char in line.chars))
+        if candidates and any(candidates[0].holds(char) for char in line.chars):
+            candidates[0].lines.append(line)
+    for row in rows:
+        if row.lines:
+            row.lines[0].cells = row.cells
+            for line in row.lines[1:]:
+                line.continued = True
