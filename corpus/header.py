@@ -44,7 +44,8 @@ def choose_layout(
         if width == 0 or (count is not None and width != count) or width < at_least:
             continue
         names = {_base(key) for key in columns(layout)}
-        score = (len(names & found) - len(found - names - {"金额", "合计"}), -width)
+        # a layout that some row fills completely beats a wider one that merely names more concepts
+        score = (width == at_least, len(names & found) - len(found - names - {"金额", "合计"}), -width)
         if best_score is None or score > best_score:
             best, best_score = layout, score
     return best

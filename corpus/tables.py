@@ -26,6 +26,7 @@ from corpus.segment import EMPTY_TABLE, FOOTNOTE, ORG_LINE, UNIT_LINE, TableBloc
 from corpus.source import SourceLine
 from corpus.vocab import TableKind, normalize, strip_ordinal, vocabulary
 
+CODE_CELL = re.compile(r"^\d{2,3}$|^\d{5}$|^\d{7}$")  # a 类/款/项 code column ("204", "06", "2040601")
 TOTAL_LABELS = {"总计", "合计", "收入总计", "支出总计", "收入合计", "支出合计", "本年收入合计", "本年支出合计"}
 EXPENSE_LABEL = re.compile(r"支出$|支出合计$|支出总计$|^支出|结转下年")
 
@@ -76,6 +77,8 @@ def _split_body(block: TableBlock) -> _Body:
     repeating = False
     in_statement = False
     for index, line in enumerate(block.lines):
+        if line.continued:
+            continue  # a wrapped cell: its text is already in the cells of the row above
         text = line.text.strip()
         following = block.lines[index + 1].text.strip() if index + 1 < len(block.lines) else ""
         if in_statement:
@@ -267,8 +270,13 @@ def _value_positions(body: _Body) -> tuple[list[int], list[str]]:
         positions = [i for i, cell in enumerate(body.number_row_cells) if cell.isdigit()]
     else:
         width = max(len(line.cells or []) for line in body.data)
-        figure_columns = {i for line in body.data for i, cell in enumerate(line.cells or []) if is_amount_token(cell)}
-        first = min(figure_columns, default=width)
+        first = width
+        for i in range(width):
+            column = [line.cells[i] for line in body.data if line.cells and i < len(line.cells) and line.cells[i]]
+            figures = [cell for cell in column if is_amount_token(cell)]
+            if figures and not all(CODE_CELL.match(cell) for cell in figures):
+                first = i
+                break
         positions = list(range(first, width))
     headers = []
     for position in positions:
@@ -294,11 +302,11 @@ def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Deci
     if not body.data:
         return
     header_text = " ".join(line.text for line in body.header)
-    grid = all(line.cells is not None for line in body.data)
+    grid = all(line.cells is not None for line in body.data if has_figures(line))
     count = len(body.number_row) - sum(1 for t in body.number_row if not t.isdigit()) if body.number_row else None
     if grid:
         positions, grid_headers = _value_positions(body)
-        raws = [parse_grid_line(line, positions) for line in body.data]
+        raws = [parse_grid_line(line, positions) for line in body.data if line.cells is not None]
         resolved = resolve_header(spec, header_text, len(positions), 0, grid_headers)
         keys = resolved.keys
         column_of = {position: i for i, position in enumerate(positions)}

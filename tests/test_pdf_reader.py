@@ -53,7 +53,6 @@ def test_shanghai_yuan_cell_in_its_column():
     assert (cells["合计"].span.line, cells["合计"].span.page) == (156, 11)
 
 
-@pytest.mark.xfail(strict=True, reason="tables.py: grid mode reads the 类/款/项 code cells as values")
 def test_shanghai_code_cells_make_the_row_code():
     table = parsed(str(extra(SIFAJU))).table("支出总表")
     row = next(row for row in table.rows if row.label == "行政运行")
