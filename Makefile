@@ -26,6 +26,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/parse_bench.py
+	$(BIN)/python bench/check_bench.py
 
 lint: setup
 	$(BIN)/ruff check corpus checker retrieval ui tests bench

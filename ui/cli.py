@@ -30,6 +30,85 @@ def _parse_command(args: argparse.Namespace) -> int:
     return status
 
 
+def _expand(paths: list[str]) -> list[list[str]]:
+    """Files as given ('a.pdf+b.pdf' is one document); a folder means the disclosures in it."""
+    from pathlib import Path
+
+    groups = []
+    for path in paths:
+        if Path(path).is_dir():
+            groups += [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in (".txt", ".pdf", ".json")]
+        else:
+            groups.append(path.split("+"))
+    return groups
+
+
+def _config() -> dict:
+    """[tool.gouji] in the pyproject.toml of the current folder, if any."""
+    import tomllib
+    from pathlib import Path
+
+    file = Path("pyproject.toml")
+    if not file.exists():
+        return {}
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8")).get("tool", {}).get("gouji", {})
+    except (tomllib.TOMLDecodeError, OSError):
+        return {}
+
+
+def _check_command(args: argparse.Namespace) -> int:
+    from checker.runner import check_document
+    from corpus import InputError, parse_document
+
+    config = _config()
+    select = (args.select or config.get("select") or "").split(",") if (args.select or config.get("select")) else None
+    ignore = (args.ignore or ",".join(config.get("ignore", []))).split(",") if (args.ignore or config.get("ignore")) \
+        else None
+    reports, status = [], 0
+    for group in _expand(args.paths):
+        try:
+            document = parse_document(*group)
+        except InputError as error:
+            print(f"gouji: {error}", file=sys.stderr)
+            status = 2
+            continue
+        reports.append(check_document(document, select, ignore))
+    output = _render(args.format, reports)
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_bytes(output if isinstance(output, bytes) else output.encode("utf-8"))
+    elif isinstance(output, bytes):
+        sys.stdout.buffer.write(output)
+    else:
+        print(output)
+    if status:
+        return status
+    return 1 if any(report.errors for report in reports) else 0
+
+
+def _render(fmt: str, reports):
+    if fmt == "json":
+        from checker.report.json import render
+    else:
+        from checker.report.text import render
+    return render(reports)
+
+
+def _rules_command(args: argparse.Namespace) -> int:
+    from checker.rules import CATALOG
+    from checker.rules.base import FAMILIES
+
+    for family, title in FAMILIES.items():
+        print(f"## {title}\n")
+        for code, rule in sorted(CATALOG.items()):
+            if rule.family == family:
+                print(f"{code}  {rule.name}  [{rule.severity}]")
+                print("    " + rule.description().replace("\n", "\n    ") + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gouji", description="勾稽: budget disclosures, checked and searchable")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -38,6 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a .txt/.pdf/.json disclosure; join two files of one document with '+'")
     parse.add_argument("--format", choices=["text", "json"], default="text")
     parse.set_defaults(handler=_parse_command)
+    check = commands.add_parser("check", help="check disclosures: narrative against tables and itself")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; join two files of one document with '+'")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--output", metavar="FILE")
+    check.add_argument("--select", metavar="RULES", help="comma-separated codes or prefixes (GJ2, GJ101)")
+    check.add_argument("--ignore", metavar="RULES", help="comma-separated codes or prefixes to leave out")
+    check.set_defaults(handler=_check_command)
+    rules = commands.add_parser("rules", help="print the rule catalog")
+    rules.set_defaults(handler=_rules_command)
     return parser
 
 

@@ -1,0 +1,22 @@
+"""One line per finding, like a linter: path:line: GJnnn severity message (stated … expected …)."""
+
+from __future__ import annotations
+
+from checker.runner import Report
+
+
+def render(reports: list[Report]) -> str:
+    lines = []
+    for report in reports:
+        for finding in report.findings:
+            detail = ""
+            if finding.stated is not None or finding.expected is not None:
+                detail = f" (stated {finding.stated or '-'} expected {finding.expected or '-'})"
+            lines.append(f"{report.document.path}:{finding.line}: {finding.rule} {finding.severity} "
+                         f"{finding.message}{detail}")
+        tally = report.tally
+        counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "rounding", "note")}
+        lines.append(f"{report.document.path}: {counts['error']} errors, {counts['warning']} warnings, "
+                     f"{counts['rounding']} rounding, {counts['note']} notes; checks run {tally.run}, "
+                     f"passed {tally.passed}, skipped {tally.skipped}")
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""Family 2: the narrative's own arithmetic (shares, changes, rates, directions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from checker.arith import HUNDRED, fmt, half_step, ratio_envelope, verdict
+from checker.claims import Claim, Statement
+from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register
+
+
+def _signed(claim: Claim) -> Decimal:
+    assert claim.value is not None
+    return -claim.value if claim.direction == -1 else claim.value
+
+
+def _amount(statement: Statement) -> Claim | None:
+    """The statement's current amount (the last one: "…执行数为X万元，2026年预算安排Y万元" states Y)."""
+    amounts = [c for c in statement.claims if c.kind == "amount" and c.unit == "万元"]
+    return amounts[-1] if amounts else None
+
+
+@register
+class ChangeRate(Rule):
+    """"比上年增加 D 万元，增长 R%": R equals D ÷ (amount − D). Checked with the rounding envelope of the
+    three printed figures; growth from a zero base is left to GJ205."""
+
+    code = "GJ201"
+    name = "change-rate"
+    family = "arithmetic"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for statement in context.statements:
+            amount, change = _amount(statement), statement.first("change_amount")
+            rate = statement.first("change_rate")
+            if not (amount and change and rate) or change.unit != "万元":
+                continue
+            previous = amount.value - _signed(change)
+            if previous == 0:
+                continue
+            expected = _signed(change) / previous * HUNDRED
+            envelope = ratio_envelope(_signed(change), previous, half_step(change.printed),
+                                      half_step(change.printed) + half_step(amount.printed))
+            outcome = verdict(_signed(rate), expected, envelope, half_step(rate.printed))
+            if outcome == "passed":
+                yield "passed"
+                continue
+            yield self.finding(
+                f"{statement.subject}: 增幅 {rate.printed}% 与 {change.printed} ÷ ({amount.printed} − {change.printed}) "
+                f"= {fmt(expected)}% 不符", [claim_evidence(statement, rate)],
+                stated=f"{rate.printed}%", expected=f"{fmt(expected)}%",
+                severity="rounding" if outcome == "rounding" else None)
+
+
+@register
+class ExecutionComparison(Rule):
+    """Shanghai style "2025年预算执行数为 X 万元，2026年预算安排 Y 万元，比2025年预算执行数增加 Z%": Z equals
+    (Y − X) ÷ X and the direction word (增加/减少) matches the sign of Y − X."""
+
+    code = "GJ202"
+    name = "execution-comparison"
+    family = "arithmetic"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for statement in context.statements:
+            previous, rate = statement.first("previous"), statement.first("change_rate")
+            amounts = [c for c in statement.claims if c.kind == "amount" and c.unit == "万元"]
+            if not (previous and amounts and rate) or previous.value == 0 or statement.first("change_amount"):
+                continue
+            # with two amounts for one item (GJ401 reports that), the rate may follow either
+            results = [self._compare(previous, amount, rate) for amount in amounts]
+            if any(outcome == "passed" for outcome, *_ in results):
+                yield "passed"
+                continue
+            outcome, amount, expected, direction_ok = results[-1]
+            word = "增加" if expected > 0 else "减少"
+            yield self.finding(
+                f"{statement.subject}: {previous.printed} → {amount.printed} 应为{word} {fmt(abs(expected))}%，"
+                f"文中为{'增加' if (rate.direction or 1) > 0 else '减少'} {rate.printed}%",
+                [claim_evidence(statement, rate)], stated=f"{rate.printed}%", expected=f"{fmt(expected)}%",
+                severity="rounding" if outcome == "rounding" and direction_ok else None)
+
+    @staticmethod
+    def _compare(previous: Claim, amount: Claim, rate: Claim) -> tuple[str, Claim, Decimal, bool]:
+        difference = amount.value - previous.value
+        expected = difference / previous.value * HUNDRED
+        direction_ok = rate.direction is None or difference == 0 or (rate.direction > 0) == (difference > 0)
+        envelope = ratio_envelope(difference, previous.value, half_step(amount.printed) + half_step(previous.printed),
+                                  half_step(previous.printed))
+        outcome = verdict(_signed(rate), expected, envelope, half_step(rate.printed))
+        return ("passed" if outcome == "passed" and direction_ok else outcome), amount, expected, direction_ok
+
+
+@register
+class ShareOfBase(Rule):
+    """"X 万元，占 S%": S equals X ÷ the base it is a share of: the total the list was introduced by
+    ("收入预算 610.12 万元，其中：…"), or the section's opening total."""
+
+    code = "GJ203"
+    name = "share"
+    family = "arithmetic"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        openers: dict[int, Statement] = {}
+        for statement in context.statements:
+            top = statement.top
+            if top is not None and _amount(statement) and id(top) not in openers and not statement.first("share"):
+                openers[id(top)] = statement
+        for statement in context.statements:
+            share, amount = statement.first("share"), _amount(statement)
+            if not (share and amount):
+                continue
+            owner = statement.in_list_of or openers.get(id(statement.top))
+            base = _amount(owner) if owner else None
+            if base is None or base.value == 0 or owner is statement:
+                yield "skipped"
+                continue
+            expected = amount.value / base.value * HUNDRED
+            envelope = ratio_envelope(amount.value, base.value, half_step(amount.printed), half_step(base.printed))
+            outcome = verdict(share.value, expected, envelope, half_step(share.printed))
+            if outcome == "passed":
+                yield "passed"
+                continue
+            yield self.finding(
+                f"{statement.subject}: 占比 {share.printed}% 与 {amount.printed} ÷ {base.printed} = {fmt(expected)}% 不符",
+                [claim_evidence(statement, share), claim_evidence(owner, base)],
+                stated=f"{share.printed}%", expected=f"{fmt(expected)}%",
+                severity="rounding" if outcome == "rounding" else None)
+
+
+@register
+class ChangeAgreesWithPrevious(Rule):
+    """Where the text gives last year's figure, this year's figure and the change, the change equals
+    their difference."""
+
+    code = "GJ204"
+    name = "change-amount"
+    family = "arithmetic"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for statement in context.statements:
+            previous, amount, change = statement.first("previous"), _amount(statement), statement.first("change_amount")
+            if not (previous and amount and change):
+                continue
+            expected = amount.value - previous.value
+            envelope = half_step(amount.printed) + half_step(previous.printed)
+            outcome = verdict(_signed(change), expected, envelope, half_step(change.printed))
+            if outcome == "passed":
+                yield "passed"
+                continue
+            yield self.finding(f"{statement.subject}: 增减额 {change.printed} ≠ {amount.printed} − {previous.printed}",
+                               [claim_evidence(statement, change)], stated=change.printed, expected=fmt(expected),
+                               severity="rounding" if outcome == "rounding" else None)
+
+
+@register
+class GrowthFromZero(Rule):
+    """Growth stated from a zero base (last year's figure = amount − change = 0): a rate cannot be
+    computed; templates often print 100.00%. Shown as a note so a reviewer knows the rate is conventional."""
+
+    code = "GJ205"
+    name = "growth-from-zero"
+    family = "arithmetic"
+    severity = "note"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for statement in context.statements:
+            amount, change = _amount(statement), statement.first("change_amount")
+            rate = statement.first("change_rate")
+            if not (amount and change and rate) or amount.value - _signed(change) != 0 or amount.value == 0:
+                continue
+            yield self.finding(f"{statement.subject}: 上年为零，增幅 {rate.printed}% 为约定写法",
+                               [claim_evidence(statement, rate)], stated=f"{rate.printed}%", expected=None)

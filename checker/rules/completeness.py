@@ -1,0 +1,135 @@
+"""Family 7: nothing missing, nothing left over from the template."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from checker.findings import Evidence
+from checker.rules.base import CheckContext, Outcome, Rule, register
+from corpus.vocab import vocabulary
+
+EMPTY_REASON = re.compile(r"(?:主要)?原因(?:是|为|如下)?[：:]?\s*[。；;]")
+RESIDUE = re.compile(r"增加（减少）|增加\(减少\)|增长（下降）|增长\(下降\)|[XＸ]{2,}|×{2,}|＊{2,}|\[\s*\]|【\s*】")
+
+
+def text_evidence(context: CheckContext, pattern: re.Pattern) -> Iterator[tuple[Evidence, str]]:
+    """Every match of a pattern in the narrative, with the lines it sits on."""
+    for paragraph in context.document.paragraphs():
+        for match in pattern.finditer(paragraph.text):
+            span = paragraph.span_of(match.start(), match.end())
+            sentence = next((s.text for s in paragraph.sentences if s.start <= match.start() < s.end), paragraph.text)
+            yield Evidence("text", span.line, span.end_line, span.page, sentence.strip()), match.group(0)
+
+
+@register
+class RequiredTables(Rule):
+    """Every table the template requires is published (收支总表, 收入总表, 支出总表, 财政拨款收支总表,
+    一般公共预算支出表, 基本支出表, 三公经费表). A document with no tables at all (a narrative published
+    alone) is reported once."""
+
+    code = "GJ701"
+    name = "required-tables"
+    family = "completeness"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        document = context.document
+        present = {table.kind for table in document.tables}
+        for kind, spec in vocabulary().tables.items():
+            if not spec.required:
+                continue
+            if kind in present:
+                yield "passed"
+                continue
+            yield self.finding(f"缺少{kind}（模板要求的公开表）", [Evidence("text", 1, 1, 1, document.path)],
+                               stated=None, expected=kind)
+
+
+@register
+class EmptyReason(Rule):
+    """A change is explained with an empty reason: "主要原因是。"."""
+
+    code = "GJ702"
+    name = "empty-reason"
+    family = "completeness"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        found = False
+        for evidence, text in text_evidence(context, EMPTY_REASON):
+            found = True
+            yield self.finding(f"原因为空：“{text}”", [evidence], stated=text)
+        if not found:
+            yield "passed"
+
+
+@register
+class TemplateResidue(Rule):
+    """Template wording left in the published text: "增加（减少）", "XX", "××"."""
+
+    code = "GJ703"
+    name = "template-residue"
+    family = "completeness"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        found = False
+        for evidence, text in text_evidence(context, RESIDUE):
+            found = True
+            yield self.finding(f"模板残留：“{text}”", [evidence], stated=text)
+        for table in context.document.tables:
+            if RESIDUE.search(table.title):
+                found = True
+                span = table.span
+                yield self.finding(f"表题模板残留：“{table.title}”",
+                                   [Evidence("table", span.line, span.line, span.page, table.title, table.title)],
+                                   stated=table.title)
+        if not found:
+            yield "passed"
+
+
+@register
+class UnexplainedEmptyTable(Rule):
+    """A table with no rows says why ("…为空表"); a silent empty table looks like an omission."""
+
+    code = "GJ704"
+    name = "empty-table-unexplained"
+    family = "completeness"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for table in context.document.tables:
+            if table.kind in ("整体绩效目标表", "项目绩效目标表"):
+                continue
+            if table.rows or table.empty_statement or table.notes:
+                yield "passed"
+                continue
+            span = table.span
+            yield self.finding(f"{table.title}没有数据，也没有说明为空表的原因",
+                               [Evidence("table", span.line, span.end_line, span.page, table.title, table.title)])
+
+
+@register
+class BlankPage(Rule):
+    """A page with nothing on it between content pages (an extra blank page left in the PDF)."""
+
+    code = "GJ705"
+    name = "blank-page"
+    family = "completeness"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        document = context.document
+        if not document.page_count or "\f" not in document.text:
+            yield "skipped"
+            return
+        pages = document.text.split("\f")
+        line = 1
+        found = False
+        for number, page in enumerate(pages, start=1):
+            if 1 < number < len(pages) and not page.strip():
+                found = True
+                yield self.finding(f"第 {number} 页是空白页", [Evidence("text", line, line, number, "")])
+            line += page.count("\n")
+        if not found:
+            yield "passed"

@@ -1,0 +1,107 @@
+"""Family 3: lists introduced by "其中：" add up to their total; 实有人数 = 在职 + 退休 + 离休."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from checker.arith import fmt, sum_envelope, verdict
+from checker.claims import Statement
+from checker.rules.arithmetic import _amount
+from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register
+
+
+@register
+class ListSum(Rule):
+    """"T 万元，其中：A 万元，B 万元 …": the listed parts add up to T (三公 parts, 政府采购 货物 + 工程 + 服务,
+    资金分配情况 items against 预算安排规模, 上年结转 items, 收入/支出 by source). Needs two parts or more."""
+
+    code = "GJ301"
+    name = "list-sum"
+    family = "lists"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        parts: dict[int, list[Statement]] = {}
+        owners: dict[int, Statement] = {}
+        for statement in context.statements:
+            if statement.in_list_of is not None and _amount(statement):
+                parts.setdefault(id(statement.in_list_of), []).append(statement)
+                owners[id(statement.in_list_of)] = statement.in_list_of
+        for key, items in parts.items():
+            owner = owners[key]
+            total = _amount(owner)
+            if total is None or len(items) < 2 or "预算安排规模" in owner.subject:  # GJ303 checks those
+                continue
+            amounts = [_amount(item) for item in items]
+            expected = sum((a.value for a in amounts if a), Decimal(0))
+            envelope = sum_envelope([a.printed for a in amounts if a], total.printed)
+            outcome = verdict(total.value, expected, envelope, Decimal(0))
+            if outcome == "passed":
+                yield "passed"
+                continue
+            terms = " + ".join(f"{item.subject} {a.printed}" for item, a in zip(items, amounts) if a)
+            yield self.finding(f"{owner.subject} {total.printed} 万元 ≠ 其中各项之和 {fmt(expected)}（{terms}）",
+                               [claim_evidence(owner, total)] + [claim_evidence(i, a) for i, a in zip(items, amounts) if a],
+                               stated=total.printed, expected=fmt(expected),
+                               severity="rounding" if outcome == "rounding" else None)
+
+
+@register
+class Headcount(Rule):
+    """实有人数 equals 在职 + 退休 + 离休 (the counts of people the 部门概况 gives)."""
+
+    code = "GJ302"
+    name = "headcount"
+    family = "lists"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for owner in context.statements:
+            if "实有人数" not in owner.subject:
+                continue
+            total = owner.first("count")
+            members = [s for s in context.statements if s.in_list_of is owner and s.first("count")
+                       and any(word in s.subject for word in ("在职", "退休", "离休"))]
+            if total is None or not members:
+                yield "skipped"
+                continue
+            counts = [m.first("count") for m in members]
+            expected = sum((c.value for c in counts if c), Decimal(0))
+            if expected == total.value:
+                yield "passed"
+                continue
+            yield self.finding(f"实有人数 {total.printed} 人 ≠ " + " + ".join(
+                f"{m.subject} {c.printed}" for m, c in zip(members, counts) if c) + f" = {expected}",
+                [claim_evidence(owner, total)], stated=total.printed, expected=str(expected))
+
+
+
+@register
+class AllocationWithinProject(Rule):
+    """A project's 资金分配情况 items add up to its 预算安排规模 (项目支出 sections)."""
+
+    code = "GJ303"
+    name = "project-allocation"
+    family = "lists"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        by_section: dict[int, list[Statement]] = {}
+        for statement in context.statements:
+            if statement.section is not None:
+                by_section.setdefault(id(statement.section), []).append(statement)
+        for statements in by_section.values():
+            scale = next((s for s in statements if "预算安排规模" in s.subject and _amount(s)), None)
+            items = [s for s in statements if "资金分配" in s.sentence.text and _amount(s) and s is not scale]
+            if scale is None or len(items) < 2:
+                continue
+            total = _amount(scale)
+            amounts = [_amount(item) for item in items]
+            expected = sum((a.value for a in amounts if a), Decimal(0))
+            outcome = verdict(total.value, expected, sum_envelope([a.printed for a in amounts if a], total.printed),
+                              Decimal(0))
+            if outcome == "passed":
+                yield "passed"
+                continue
+            yield self.finding(f"预算安排规模 {total.printed} 万元 ≠ 资金分配情况各项之和 {fmt(expected)} 万元",
+                               [claim_evidence(scale, total)] + [claim_evidence(i, a) for i, a in zip(items, amounts) if a],
+                               stated=total.printed, expected=fmt(expected),
+                               severity="rounding" if outcome == "rounding" else None)

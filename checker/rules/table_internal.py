@@ -1,0 +1,163 @@
+"""Family 5: a table agrees with itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from checker.arith import fmt, half_step, verdict
+from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, register
+from corpus.model import Row, Table
+from corpus.vocab import vocabulary
+
+
+def unit_factor(table: Table) -> Decimal:
+    return vocabulary().unit_factor(table.unit)
+
+
+def envelope(table: Table, printed: list[str]) -> Decimal:
+    return sum((half_step(p) for p in printed), Decimal(0)) * unit_factor(table)
+
+
+def value_table(table: Table) -> bool:
+    return bool(table.columns) and table.kind not in ("整体绩效目标表", "项目绩效目标表")
+
+
+@register
+class RowIdentity(Rule):
+    """A row's total equals the sum of its parts: 合计 = 基本支出 + 项目支出, 合计 = 人员经费 + 公用经费,
+    and every identity the table's layout declares. An empty cell counts as zero. Rows whose columns
+    could not be proved (ambiguous) are skipped, not passed."""
+
+    code = "GJ501"
+    name = "row-identity"
+    family = "table-internal"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        vocab = vocabulary()
+        for table in context.document.tables:
+            if not value_table(table) or table.columns[0].side:
+                continue
+            layout = next((l for spec in [vocab.tables.get(table.kind or "")] if spec
+                           for l in spec.layouts if l.name == table.layout), None)
+            identities = vocab.identities_for([c.key for c in table.columns], layout)
+            for row in table.rows:
+                for identity in identities:
+                    yield from self._row(table, row, identity)
+
+    def _row(self, table: Table, row: Row, identity) -> Iterator[Outcome]:
+        total = row.cell(identity.total)
+        parts = [row.cell(part) for part in identity.parts]
+        if total is None and not any(parts):
+            return
+        if row.ambiguous:
+            yield "skipped"
+            return
+        present = [cell for cell in parts if cell]
+        expected = sum((cell.value for cell in present), Decimal(0))
+        stated = total.value if total else Decimal(0)
+        stated_half = envelope(table, [total.printed]) if total else Decimal(0)
+        outcome = verdict(stated, expected, envelope(table, [c.printed for c in present]), stated_half)
+        if outcome == "passed":
+            yield "passed"
+            return
+        label = f"{row.code or ''} {row.label}".strip()
+        terms = " + ".join(f"{cell.column} {cell.printed}" for cell in present) or "0"
+        yield self.finding(
+            f"{table.title} {label}: {identity.total} {total.printed if total else '(空)'} ≠ {terms}",
+            [cell_evidence(table, row, total, identity.total)] + [cell_evidence(table, row, c) for c in present],
+            stated=total.printed if total else None, expected=fmt(expected / unit_factor(table)),
+            severity="rounding" if outcome == "rounding" else None)
+
+
+@register
+class HierarchySum(Rule):
+    """Classification rows add up, column by column: a 类 row equals the sum of its 款 rows, a 款 row
+    the sum of its 项 rows, and the 总计/合计 row the sum of the 类 rows."""
+
+    code = "GJ502"
+    name = "hierarchy-sum"
+    family = "table-internal"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for table in context.document.tables:
+            if not value_table(table):
+                continue
+            for side in {row.side for row in table.rows}:
+                rows = [row for row in table.rows if row.side == side]
+                yield from self._table(table, rows)
+
+    def _table(self, table: Table, rows: list[Row]) -> Iterator[Outcome]:
+        coded = [row for row in rows if row.code]
+        groups: list[tuple[Row, list[Row]]] = []
+        for parent in coded:
+            children = [row for row in coded if row.code and len(row.code) == len(parent.code) + 2
+                        and row.code.startswith(parent.code)]
+            if children:
+                groups.append((parent, children))
+        total = next((row for row in rows if row.is_total), None)
+        classes = [row for row in coded if len(row.code or "") == 3]
+        if total is not None and classes and table.kind not in ("收支总表", "财政拨款收支总表"):
+            groups.append((total, classes))
+        for parent, children in groups:
+            if parent.ambiguous or any(child.ambiguous for child in children):
+                yield "skipped"
+                continue
+            for column in table.columns:
+                if column.side != parent.side:
+                    continue
+                yield from self._column(table, parent, children, column.key)
+
+    def _column(self, table: Table, parent: Row, children: list[Row], key: str) -> Iterator[Outcome]:
+        stated_cell = parent.cell(key)
+        cells = [child.cell(key) for child in children]
+        present = [cell for cell in cells if cell]
+        if stated_cell is None and not present:
+            return
+        stated = stated_cell.value if stated_cell else Decimal(0)
+        expected = sum((cell.value for cell in present), Decimal(0))
+        stated_half = envelope(table, [stated_cell.printed]) if stated_cell else Decimal(0)
+        outcome = verdict(stated, expected, envelope(table, [c.printed for c in present]), stated_half)
+        if outcome == "passed":
+            yield "passed"
+            return
+        label = f"{parent.code or ''} {parent.label}".strip()
+        yield self.finding(
+            f"{table.title} {label} {key}: {stated_cell.printed if stated_cell else '(空)'} ≠ 下级科目合计 "
+            f"{fmt(expected / unit_factor(table))}",
+            [cell_evidence(table, parent, stated_cell, key)] + [cell_evidence(table, c, c.cell(key), key)
+                                                               for c in children if c.cell(key)][:8],
+            stated=stated_cell.printed if stated_cell else None, expected=fmt(expected / unit_factor(table)),
+            severity="rounding" if outcome == "rounding" else None)
+
+
+@register
+class Balance(Rule):
+    """In a 收支总表 or 财政拨款收支总表, 收入总计 equals 支出总计."""
+
+    code = "GJ503"
+    name = "income-equals-expenditure"
+    family = "table-internal"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for table in context.document.tables:
+            if table.kind not in ("收支总表", "财政拨款收支总表") or not table.rows:
+                continue
+            income = _side_total(table, "收入")
+            spend = _side_total(table, "支出")
+            if income is None or spend is None or not income.cells or not spend.cells:
+                yield "skipped"
+                continue
+            a, b = income.cells[0], spend.cells[0]
+            if a.value == b.value:
+                yield "passed"
+                continue
+            yield self.finding(f"{table.title}: 收入总计 {a.printed} ≠ 支出总计 {b.printed}",
+                               [cell_evidence(table, income, a), cell_evidence(table, spend, b)],
+                               stated=b.printed, expected=a.printed)
+
+
+def _side_total(table: Table, side: str) -> Row | None:
+    """The last total row of a side (收入总计 after 本年收入合计)."""
+    totals = [row for row in table.rows if row.side == side and row.is_total]
+    return totals[-1] if totals else None

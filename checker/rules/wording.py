@@ -1,0 +1,169 @@
+"""Family 8: wording a reviewer would correct."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from checker.claims import YEAR
+from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, claim_evidence, register
+from checker.rules.completeness import text_evidence
+from checker.rules.text_table import by_path, mapping
+from corpus.vocab import normalize
+
+DOUBLED = re.compile(r"([。，、；：！？])\1+")
+SCOPE_WORDS = re.compile(r"本部门|部门预算(?!单位)|部门决算|部门整体")
+
+
+@register
+class ComparisonYear(Rule):
+    """A change is compared with the wrong year: a 2026 budget compares with 2025 (上年), not with 2026
+    or 2024."""
+
+    code = "GJ801"
+    name = "comparison-year"
+    family = "wording"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        year = context.document.metadata.year
+        if year is None:
+            yield "skipped"
+            return
+        for statement in context.statements:
+            for claim in statement.claims:
+                if claim.kind not in ("change_amount", "change_rate", "flat") or not claim.base:
+                    continue
+                match = YEAR.search(claim.base)
+                if not match:
+                    continue
+                if int(match.group(1)) == year - 1:
+                    yield "passed"
+                    continue
+                yield self.finding(f"与{claim.base}比较：{year} 年的公开应与 {year - 1} 年比较",
+                                   [claim_evidence(statement, claim)], stated=claim.base, expected=f"{year - 1}年")
+
+
+@register
+class SubjectNameMatchesTable(Rule):
+    """The 科目 name the text gives for a code is the table's name for that code (医疗卫生与计划生育支出 in
+    the text where the table says 卫生健康支出 for 210)."""
+
+    code = "GJ802"
+    name = "subject-name"
+    family = "wording"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        document = context.document
+        for statement in context.statements:
+            if not statement.code:
+                continue
+            table = next((t for kind in mapping()["fallback"]["tables"] if (t := document.table(kind))
+                          and by_path(t, statement)), None)
+            if table is None:
+                yield "skipped"
+                continue
+            prefix = ""
+            for name, code, level in statement.path:
+                prefix += code.zfill(2) if prefix else code
+                row = next((r for r in table.rows if r.code == prefix), None)
+                if row is None:
+                    continue
+                if normalize(row.label) == normalize(name):
+                    yield "passed"
+                    continue
+                yield self.finding(f"{prefix} 文中为“{name}”，{table.title}中为“{row.label}”",
+                                   [claim_evidence(statement), cell_evidence(table, row, None)],
+                                   stated=name, expected=row.label)
+
+
+@register
+class ScopeWording(Rule):
+    """A 单位 (unit) disclosure speaks of itself as a 部门 ("部门预算安排购置车辆"): the wording of the
+    department template was left in."""
+
+    code = "GJ803"
+    name = "unit-says-department"
+    family = "wording"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        if context.document.metadata.scope != "单位":
+            yield "skipped"
+            return
+        found = False
+        for evidence, text in text_evidence(context, SCOPE_WORDS):
+            found = True
+            yield self.finding(f"单位预算中写作“{text}”，应为单位", [evidence], stated=text,
+                               expected=text.replace("部门", "单位"))
+        if not found:
+            yield "passed"
+
+
+@register
+class DoubledPunctuation(Rule):
+    """The same punctuation mark twice in a row ("支出。。")."""
+
+    code = "GJ804"
+    name = "doubled-punctuation"
+    family = "wording"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        found = False
+        for evidence, text in text_evidence(context, DOUBLED):
+            found = True
+            yield self.finding(f"标点重复：“{text}”", [evidence], stated=text, expected=text[0])
+        if not found:
+            yield "passed"
+
+
+@register
+class UnbalancedQuotes(Rule):
+    """Quotation marks that do not pair up within a paragraph (a stray ” or “)."""
+
+    code = "GJ805"
+    name = "unbalanced-quotes"
+    family = "wording"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        from checker.findings import Evidence
+
+        for paragraph in context.document.paragraphs():
+            opened, closed = paragraph.text.count("“"), paragraph.text.count("”")
+            if opened == closed:
+                continue
+            span = paragraph.span
+            yield self.finding(f"引号不成对（“ {opened} 个，” {closed} 个）",
+                               [Evidence("text", span.line, span.end_line, span.page, paragraph.text[:120])])
+
+
+@register
+class RepeatedParagraph(Rule):
+    """The same paragraph printed twice (text that did not render in place, or a copy left in)."""
+
+    code = "GJ806"
+    name = "repeated-paragraph"
+    family = "wording"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        from checker.findings import Evidence
+
+        seen: dict[str, int] = {}
+        previous_repeated = False
+        for paragraph in context.document.paragraphs():
+            key = normalize(paragraph.text)
+            if len(key) < 40:
+                continue
+            repeated = key in seen
+            if repeated and previous_repeated:
+                continue  # one finding for a repeated run of paragraphs
+            previous_repeated = repeated
+            if repeated:
+                span = paragraph.span
+                yield self.finding(f"段落重复（第 {seen[key]} 行已有同样内容）",
+                                   [Evidence("text", span.line, span.end_line, span.page, paragraph.text[:120])])
+            else:
+                seen[key] = paragraph.span.line
