@@ -84,6 +84,10 @@ class TestSifajuDepartmentReviewSheet:
         wrong_year = [f for f in sifaju("dept") if f.rule == "GJ801"]
         assert len(wrong_year) == 5 and all(f.stated == "2026年预算" for f in wrong_year)
 
+    def test_missing_full_stop_after_the_reason(self):
+        finding = next(f for f in sifaju("dept") if f.rule == "GJ807")
+        assert finding.line == 93 and finding.stated.endswith("工作量增加")
+
     def test_doubled_full_stop(self):
         assert has(sifaju("dept"), "GJ804", 104)
 

@@ -11,6 +11,8 @@ from checker.rules.completeness import text_evidence
 from checker.rules.text_table import by_path, mapping
 from corpus.vocab import normalize
 
+STATES = re.compile(r"(?:是|为)[^，。：]{2,}$")  # a clause that says something ("…的主要原因是工作量增加")
+CLOSING = "，。；：、！？,.;:（(“\"'"
 DOUBLED = re.compile(r"([。，、；：！？])\1+")
 SCOPE_WORDS = re.compile(r"本部门|部门预算(?!单位)|部门决算|部门整体")
 
@@ -167,3 +169,46 @@ class RepeatedParagraph(Rule):
                                    [Evidence("text", span.line, span.end_line, span.page, paragraph.text[:120])])
             else:
                 seen[key] = paragraph.span.line
+
+
+@register
+class MissingFullStop(Rule):
+    """A sentence that ends without its full stop: a clause that states something ("…的主要原因是工作量
+    增加") stops well short of the page's text width without closing punctuation, and the next line starts
+    a new thought."""
+
+    code = "GJ807"
+    name = "missing-full-stop"
+    family = "wording"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        from checker.findings import Evidence
+
+        pieces = [_pieces(paragraph) for paragraph in context.document.paragraphs()]
+        lengths = sorted(len(piece) for group in pieces for piece, _, _ in group)
+        if len(lengths) < 20:
+            yield "skipped"
+            return
+        full = lengths[int(len(lengths) * 0.8)]  # a full line of narrative at this page width
+        found = False
+        for paragraph, group in zip(context.document.paragraphs(), pieces):
+            for (piece, number, page), (following, _, _) in zip(group, group[1:]):
+                if len(piece) < 8 or len(piece) >= 0.7 * full or piece[-1] in CLOSING:
+                    continue
+                if not STATES.search(piece) or "：" in piece or ":" in piece:
+                    continue  # titles and "项目名称：…" labels end without punctuation by design
+                if not following or following[0] in "，。；：、）)”":
+                    continue
+                found = True
+                yield self.finding(f"句末缺少标点：“…{piece[-12:]}”后接下一句", [Evidence("text", number, number, page, piece)],
+                                   stated=piece[-12:], expected=piece[-12:] + "。")
+        if not found:
+            yield "passed"
+
+
+def _pieces(paragraph) -> list[tuple[str, int, int | None]]:
+    """The paragraph's text line by line as it was printed: (text, line, page)."""
+    bounds = [start for start, _, _ in paragraph.line_map] + [len(paragraph.text)]
+    return [(paragraph.text[a:b].strip(), number, page)
+            for (a, number, page), b in zip(paragraph.line_map, bounds[1:])]
