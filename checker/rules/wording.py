@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from collections.abc import Iterator
 
 from checker.claims import YEAR
@@ -193,7 +194,7 @@ class MissingFullStop(Rule):
         full = lengths[int(len(lengths) * 0.8)]  # a full line of narrative at this page width
         found = False
         for paragraph, group in zip(context.document.paragraphs(), pieces):
-            for (piece, number, page), (following, _, _) in zip(group, group[1:]):
+            for (piece, number, page), (following, _, _) in pairwise(group):
                 if len(piece) < 8 or len(piece) >= 0.7 * full or piece[-1] in CLOSING:
                     continue
                 if not STATES.search(piece) or "：" in piece or ":" in piece:
