@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from collections.abc import Iterator
+from itertools import pairwise
 
 from checker.claims import YEAR
 from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, claim_evidence, register
