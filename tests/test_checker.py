@@ -188,3 +188,57 @@ def test_no_crash_on_any_corpus_extra_document():
     for path in sorted(EXTRA.glob("*.txt")):
         report = check_document(parse_document(str(path)))
         assert report.tally.run > 0, path.name
+
+
+def test_jobs_give_the_same_findings():
+    one = json.loads(gouji("check", "--format", "json", str(seed("000")), str(seed("002"))).stdout)
+    two = json.loads(gouji("check", "--format", "json", "--jobs", "2", str(seed("000")), str(seed("002"))).stdout)
+    assert one == two
+
+
+def test_html_report_highlights_and_escapes(tmp_path):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(seed("002").read_text(encoding="utf-8").replace(
+        "项目承担单位：", "项目承担单位：<script>alert(1)</script>"), encoding="utf-8")
+    output = tmp_path / "report.html"
+    gouji("check", "--format", "html", "--output", str(output), str(hostile))
+    page = output.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'id="d0-L1111" style="background:#f8c4c4"' in page  # the GJ303 error line, highlighted
+    assert "预算安排规模 40.00 万元 ≠ 资金分配情况各项之和 39.50 万元" in page
+
+
+def test_xlsx_checklist_in_the_review_sheet_layout(tmp_path):
+    from openpyxl import load_workbook
+
+    path = EXTRA / "sh-putuo-sifaju-2026-unit-budget.txt"
+    if not path.exists():
+        pytest.skip("corpus-extra not available")
+    output = tmp_path / "检查表.xlsx"
+    gouji("check", "--format", "xlsx", "--output", str(output), str(path))
+    rows = list(load_workbook(output).active.iter_rows(values_only=True))
+    assert rows[0][0] == "2026年度单位预算公开情况检查表"
+    assert rows[2][0] == "单位名称: 上海市普陀区司法局"
+    items = {row[1]: (row[2], row[3] or "") for row in rows[5:] if row[1]}
+    assert items["《2026年预算单位支出预算总表》"][0] == "否"
+    assert "14,348,853.34" in items["《2026年预算单位支出预算总表》"][1]
+    assert items["《2026年预算单位收入预算总表》"] == ("是", "")
+    assert items["四、单位预算编制说明"][0] == "否" and "1690.69 → 1434.89" in items["四、单位预算编制说明"][1]
+
+
+def test_pdf_report_annotates_the_original(tmp_path):
+    from pypdf import PdfReader
+
+    path = EXTRA / "sh-putuo-sifaju-2026-unit-budget.pdf"
+    if not path.exists():
+        pytest.skip("corpus-extra not available")
+    output = tmp_path / "annotated.pdf"
+    result = gouji("check", "--format", "pdf", "--output", str(output), str(path))
+    assert result.returncode == 1
+    reader = PdfReader(str(output))
+    assert len(reader.pages) == 21
+    notes = [annotation.get_object() for page in reader.pages for annotation in page.get("/Annots") or []]
+    assert any(note["/Subtype"] == "/Highlight" for note in notes)
+    assert any("GJ202" in str(note.get("/Contents", "")) for note in notes)
+    text_input = gouji("check", "--format", "pdf", "--output", str(tmp_path / "x.pdf"), str(seed("000")))
+    assert text_input.returncode == 2 and "annotates the original PDF" in text_input.stderr

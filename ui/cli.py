@@ -57,24 +57,43 @@ def _config() -> dict:
         return {}
 
 
-def _check_command(args: argparse.Namespace) -> int:
+def _check_one(group: list[str], select: list[str] | None, ignore: list[str] | None):
+    """Parse and check one document; an unusable input comes back as its one-line message."""
     from checker.runner import check_document
     from corpus import InputError, parse_document
 
+    try:
+        return check_document(parse_document(*group), select, ignore)
+    except InputError as error:
+        return str(error)
+
+
+def _check_command(args: argparse.Namespace) -> int:
     config = _config()
     select = (args.select or config.get("select") or "").split(",") if (args.select or config.get("select")) else None
     ignore = (args.ignore or ",".join(config.get("ignore", []))).split(",") if (args.ignore or config.get("ignore")) \
         else None
     reports, status = [], 0
-    for group in _expand(args.paths):
-        try:
-            document = parse_document(*group)
-        except InputError as error:
-            print(f"gouji: {error}", file=sys.stderr)
+    groups = _expand(args.paths)
+    if args.jobs > 1 and len(groups) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from functools import partial
+
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(partial(_check_one, select=select, ignore=ignore), groups))
+    else:
+        results = [_check_one(group, select, ignore) for group in groups]
+    for result in results:
+        if isinstance(result, str):
+            print(f"gouji: {result}", file=sys.stderr)
             status = 2
-            continue
-        reports.append(check_document(document, select, ignore))
-    output = _render(args.format, reports)
+        else:
+            reports.append(result)
+    try:
+        output = _render(args.format, reports)
+    except ValueError as error:  # e.g. a pdf report asked for a text input
+        print(f"gouji: {error}", file=sys.stderr)
+        return 2
     if args.output:
         from pathlib import Path
 
@@ -89,11 +108,9 @@ def _check_command(args: argparse.Namespace) -> int:
 
 
 def _render(fmt: str, reports):
-    if fmt == "json":
-        from checker.report.json import render
-    else:
-        from checker.report.text import render
-    return render(reports)
+    from importlib import import_module
+
+    return import_module(f"checker.report.{fmt}").render(reports)
 
 
 def _rules_command(args: argparse.Namespace) -> int:
@@ -119,10 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     parse.set_defaults(handler=_parse_command)
     check = commands.add_parser("check", help="check disclosures: narrative against tables and itself")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; join two files of one document with '+'")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=["text", "json", "html", "xlsx", "pdf"], default="text")
     check.add_argument("--output", metavar="FILE")
     check.add_argument("--select", metavar="RULES", help="comma-separated codes or prefixes (GJ2, GJ101)")
     check.add_argument("--ignore", metavar="RULES", help="comma-separated codes or prefixes to leave out")
+    check.add_argument("--jobs", type=int, default=1, metavar="N", help="check N documents at a time (processes)")
     check.set_defaults(handler=_check_command)
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.set_defaults(handler=_rules_command)

@@ -1,0 +1,87 @@
+"""The original PDF with a highlight and a comment at every finding's text (pypdf annotations).
+
+Lines of a PDF document are the extracted text's lines; to place a highlight, the start of that line is
+searched on its page with PDFium, which gives the rectangles to mark."""
+
+from __future__ import annotations
+
+import io
+
+from checker.findings import Finding
+from checker.runner import Report
+
+COLOURS = {"error": "ff6666", "warning": "ffcc33", "rounding": "66a3ff", "note": "aaaaaa"}
+
+
+class NotAPdf(ValueError):
+    pass
+
+
+def _page_map(sources: list[str]) -> list[tuple[int, int]]:
+    """Document page (1-based) -> (source index, page index in that file)."""
+    import pypdfium2 as pdfium
+
+    pages = []
+    for index, path in enumerate(sources):
+        document = pdfium.PdfDocument(path)
+        pages += [(index, page) for page in range(len(document))]
+        document.close()
+    return pages
+
+
+def _rects(path: str, page_index: int, needle: str) -> list[tuple[float, float, float, float]]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    try:
+        textpage = document[page_index].get_textpage()
+        searcher = textpage.search(needle, match_case=True)
+        hit = searcher.get_next()
+        if hit is None:
+            return []
+        start, count = hit
+        return [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
+    finally:
+        document.close()
+
+
+def _annotate(writer, report: Report, sources: list[str], pages: list[tuple[int, int]], finding: Finding) -> None:
+    from pypdf.annotations import Highlight, Text
+    from pypdf.generic import ArrayObject, FloatObject
+
+    lines = report.document.text.split("\n")
+    for evidence in finding.evidence:
+        if not evidence.page or evidence.page > len(pages) or evidence.line > len(lines):
+            continue
+        source, page_index = pages[evidence.page - 1]
+        text = lines[evidence.line - 1].strip()
+        needle = text.split()[0] if text.split() else ""
+        if len(needle) < 2:
+            continue
+        offset = sum(1 for s, _ in pages if s < source)
+        for left, bottom, right, top in _rects(sources[source], page_index, needle[:24])[:1]:
+            quad = ArrayObject([FloatObject(v) for v in (left, top, right, top, left, bottom, right, bottom)])
+            writer.add_annotation(offset + page_index, Highlight(rect=(left, bottom, right, top), quad_points=quad,
+                                                                 highlight_color=COLOURS[finding.severity]))
+            writer.add_annotation(offset + page_index, Text(rect=(right, top - 14, right + 14, top),
+                                                            text=f"{finding.rule} {finding.severity}: {finding.message}"))
+
+
+def render(reports: list[Report]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    if len(reports) != 1:
+        raise NotAPdf("the pdf report annotates one PDF document at a time")
+    report = reports[0]
+    sources = report.document.sources or [report.document.path]
+    if report.document.style != "pdf":
+        raise NotAPdf(f"{report.document.path}: the pdf report annotates the original PDF; this input is text")
+    writer = PdfWriter()
+    for path in sources:
+        writer.append(PdfReader(path))
+    pages = _page_map(sources)
+    for finding in report.findings:
+        _annotate(writer, report, sources, pages, finding)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
