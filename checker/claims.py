@@ -23,7 +23,8 @@ DOWN = {"减少", "下降", "降低", "减", "减幅"}
 FLAT = {"持平"}
 # Words a clause may open with that name no new subject: "2026年预算安排 X 万元" restates the running one.
 RESTATING = re.compile(r"^(?:\d{4}年)?(?:当年|本年|今年)?(?:预算|决算)?(?:数|安排|为|是|合计|总额|金额|总计|共|共计|)*$")
-PREVIOUS = re.compile(r"执行数|上年|上一年|年初预算|\d{4}年(?:当年)?预算(?:数)?$")
+# last year's figure given as a value: "2025年当年预算执行数为 X", "上年预算数为 X"
+PREVIOUS = re.compile(r"(?:执行数|上年预算数?|上年决算数?|上一年度?|年初预算数?)(?:为|是)?$")
 SUBJECT_TAIL = re.compile(r"(?:的)?(?:预算数|决算数|预算安排|安排|合计|总额|金额|为|是|共计|共|总计)+$")
 PATH_LEVEL = re.compile(r"([^（）()]+?)[（(](\d*)\s*(类|款|项)[）)]")
 YEAR = re.compile(r"(20\d{2})\s*年")
@@ -126,6 +127,8 @@ class ClaimExtractor:
         for start, end in _clauses(doc):
             figures = [(label, s, e) for label, s, e in matches if start <= s and e <= end]
             words = [token.text for token in doc[start:end]]
+            if "原因" in "".join(words):
+                break  # the reason is free text: its figures are not claims about the item
             if not any(label in ("MONEY", "PERCENT", "COUNT") for label, _, _ in figures) and "持平" not in words:
                 colon = bool(words) and words[-1] in ("：", ":")
                 if current is not None and colon and "其中" in "".join(words):

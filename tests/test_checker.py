@@ -242,3 +242,35 @@ def test_pdf_report_annotates_the_original(tmp_path):
     assert any("GJ202" in str(note.get("/Contents", "")) for note in notes)
     text_input = gouji("check", "--format", "pdf", "--output", str(tmp_path / "x.pdf"), str(seed("000")))
     assert text_input.returncode == 2 and "annotates the original PDF" in text_input.stderr
+
+
+def fixture_document(name: str) -> str:
+    kind, _, file = name.partition(":")
+    path = seed(file) if kind == "seed" else EXTRA / file
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return str(path)
+
+
+def rule_fixtures():
+    from checker.rules import CATALOG
+
+    return [(code, *fixture) for code, rule in sorted(CATALOG.items()) for fixture in rule.fixtures]
+
+
+@pytest.mark.parametrize("code, document, line, severity", rule_fixtures())
+def test_rule_fixture(code, document, line, severity):
+    from checker.runner import check_document
+
+    report = check_document(parsed(fixture_document(document)), select=[code])
+    if line is None:
+        assert report.findings == [] and report.tally.passed > 0
+    else:
+        assert any(f.line == line and f.severity == severity for f in report.findings), \
+            [(f.line, f.severity, f.message) for f in report.findings]
+
+
+def test_every_rule_has_a_fixture():
+    from checker.rules import CATALOG
+
+    assert [code for code, rule in CATALOG.items() if not rule.fixtures] == []
