@@ -27,7 +27,7 @@ class ChangeRate(Rule):
     three printed figures; growth from a zero base is left to GJ205."""
 
     code = "GJ201"
-    fixtures = [("seed:000", 905, "rounding")]  # 增长 13.8% from 0.13 on 0.92
+    fixtures = (("seed:000", 905, "rounding"),)  # 增长 13.8% from 0.13 on 0.92
     name = "change-rate"
     family = "arithmetic"
 
@@ -60,7 +60,7 @@ class ExecutionComparison(Rule):
     (Y − X) ÷ X and the direction word (增加/减少) matches the sign of Y − X."""
 
     code = "GJ202"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 108, "error")]  # 43269.3 -> 3845.49 "增加17.62%"
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 108, "error"),)  # 43269.3 -> 3845.49 "增加17.62%"
     name = "execution-comparison"
     family = "arithmetic"
 
@@ -100,7 +100,7 @@ class ShareOfBase(Rule):
     ("收入预算 610.12 万元，其中：…"), or the section's opening total."""
 
     code = "GJ203"
-    fixtures = [("seed:000", 848, "rounding")]  # 26.86 / 430.12 = 6.245%, printed 6.25%
+    fixtures = (("seed:000", 848, "rounding"),)  # 26.86 / 430.12 = 6.245%, printed 6.25%
     name = "share"
     family = "arithmetic"
 
@@ -138,7 +138,7 @@ class GrowthFromZero(Rule):
     computed; templates often print 100.00%. Shown as a note so a reviewer knows the rate is conventional."""
 
     code = "GJ205"
-    fixtures = [("seed:001", 762, "note")]
+    fixtures = (("seed:001", 762, "note"),)
     name = "growth-from-zero"
     family = "arithmetic"
     severity = "note"

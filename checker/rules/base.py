@@ -45,7 +45,7 @@ class Rule:
     severity: ClassVar[str] = "error"
     # Real cases: (document, line, severity) where the rule fires, or (document, None, "passes") where it
     # runs and finds nothing. Documents: "seed:000" (bundled) or "extra:<file>" (../shared/corpus-extra).
-    fixtures: ClassVar[list[tuple[str, int | None, str]]] = []
+    fixtures: ClassVar[tuple[tuple[str, int | None, str], ...]] = ()
 
     @classmethod
     def description(cls) -> str:

@@ -29,7 +29,7 @@ class RequiredTables(Rule):
     alone) is reported once."""
 
     code = "GJ701"
-    fixtures = [("extra:cq-transport-commission-2018-dept-budget-NARRATIVE-ONLY.txt", 1, "error"), ("seed:000", None, "passes")]
+    fixtures = (("extra:cq-transport-commission-2018-dept-budget-NARRATIVE-ONLY.txt", 1, "error"), ("seed:000", None, "passes"))
     name = "required-tables"
     family = "completeness"
 
@@ -51,7 +51,7 @@ class EmptyReason(Rule):
     """A change is explained with an empty reason: "主要原因是。"."""
 
     code = "GJ702"
-    fixtures = [("extra:sh-putuo-sifaju-2026-unit-budget.txt", 296, "warning")]
+    fixtures = (("extra:sh-putuo-sifaju-2026-unit-budget.txt", 296, "warning"),)
     name = "empty-reason"
     family = "completeness"
     severity = "warning"
@@ -70,7 +70,7 @@ class TemplateResidue(Rule):
     """Template wording left in the published text: "增加（减少）", "XX", "××"."""
 
     code = "GJ703"
-    fixtures = [("extra:sh-putuo-sifaju-2026-unit-budget.txt", 69, "warning")]  # 增加（减少）
+    fixtures = (("extra:sh-putuo-sifaju-2026-unit-budget.txt", 69, "warning"),)  # 增加（减少）
     name = "template-residue"
     family = "completeness"
     severity = "warning"
@@ -96,7 +96,7 @@ class UnexplainedEmptyTable(Rule):
     """A table with no rows says why ("…为空表"); a silent empty table looks like an omission."""
 
     code = "GJ704"
-    fixtures = [("seed:000", None, "passes")]
+    fixtures = (("seed:000", None, "passes"),)
     name = "empty-table-unexplained"
     family = "completeness"
     severity = "warning"
@@ -118,7 +118,7 @@ class BlankPage(Rule):
     """A page with nothing on it between content pages (an extra blank page left in the PDF)."""
 
     code = "GJ705"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 21, "warning")]  # blank page 3
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 21, "warning"),)  # blank page 3
     name = "blank-page"
     family = "completeness"
     severity = "warning"

@@ -55,7 +55,7 @@ class CrossTableIdentity(Rule):
     表11 总计 = 表1 上年结转结余. A table the document lacks makes the check skipped, not passed."""
 
     code = "GJ601"
-    fixtures = [("seed:000", None, "passes")]
+    fixtures = (("seed:000", None, "passes"),)
     name = "cross-table-identity"
     family = "cross-table"
 

@@ -17,7 +17,7 @@ class ListSum(Rule):
     资金分配情况 items against 预算安排规模, 上年结转 items, 收入/支出 by source). Needs two parts or more."""
 
     code = "GJ301"
-    fixtures = [("seed:002", 894, "rounding"), ("seed:000", None, "passes")]
+    fixtures = (("seed:002", 894, "rounding"), ("seed:000", None, "passes"))
     name = "list-sum"
     family = "lists"
 
@@ -52,7 +52,7 @@ class Headcount(Rule):
     """实有人数 equals 在职 + 退休 + 离休 (the counts of people the 部门概况 gives)."""
 
     code = "GJ302"
-    fixtures = [("seed:000", None, "passes")]  # 实有人数 40 = 在职 14 + 退休 26 + 离休 0
+    fixtures = (("seed:000", None, "passes"),)  # 实有人数 40 = 在职 14 + 退休 26 + 离休 0
     name = "headcount"
     family = "lists"
 
@@ -82,7 +82,7 @@ class AllocationWithinProject(Rule):
     """A project's 资金分配情况 items add up to its 预算安排规模 (项目支出 sections)."""
 
     code = "GJ303"
-    fixtures = [("seed:002", 1111, "error")]  # 预算安排规模 40.00, items 39.50
+    fixtures = (("seed:002", 1111, "error"),)  # 预算安排规模 40.00, items 39.50
     name = "project-allocation"
     family = "lists"
 

@@ -20,7 +20,7 @@ class PerformanceFunding(Rule):
     budget: the 收支总表's 收入总计 (or its 本年收入, where carried-over funds are left out)."""
 
     code = "GJ304"
-    fixtures = [("seed:000", 1104, "error")]  # 本级安排 601.12 for a 610.12 budget
+    fixtures = (("seed:000", 1104, "error"),)  # 本级安排 601.12 for a 610.12 budget
     name = "performance-funding"
     family = "lists"
 

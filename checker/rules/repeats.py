@@ -17,7 +17,7 @@ class TwoAmountsOneItem(Rule):
     预算安排201.50万元": one of them is wrong."""
 
     code = "GJ401"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 121, "error")]  # 208.8 and 201.50
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 121, "error"),)  # 208.8 and 201.50
     name = "two-amounts-one-item"
     family = "repeats"
 
@@ -41,7 +41,7 @@ class SameItemTwoSections(Rule):
     narrative with different amounts."""
 
     code = "GJ402"
-    fixtures = [("extra:sh-putuo-finance-2025-dept-budget.txt", None, "passes")]
+    fixtures = (("extra:sh-putuo-finance-2025-dept-budget.txt", None, "passes"),)
     name = "same-item-differs"
     family = "repeats"
     severity = "warning"

@@ -30,7 +30,7 @@ class RowIdentity(Rule):
     could not be proved (ambiguous) are skipped, not passed."""
 
     code = "GJ501"
-    fixtures = [("extra:sh-putuo-sifaju-2026-unit-budget.txt", 158, "error")]  # 合计 ≠ 基本 + 项目
+    fixtures = (("extra:sh-putuo-sifaju-2026-unit-budget.txt", 158, "error"),)  # 合计 ≠ 基本 + 项目
     name = "row-identity"
     family = "table-internal"
 
@@ -77,7 +77,7 @@ class HierarchySum(Rule):
     the sum of its 项 rows, and the 总计/合计 row the sum of the 类 rows."""
 
     code = "GJ502"
-    fixtures = [("seed:000", 193, "rounding")]  # 53.00 over 项 rows adding to 52.99
+    fixtures = (("seed:000", 193, "rounding"),)  # 53.00 over 项 rows adding to 52.99
     name = "hierarchy-sum"
     family = "table-internal"
 
@@ -138,7 +138,7 @@ class Balance(Rule):
     """In a 收支总表 or 财政拨款收支总表, 收入总计 equals 支出总计."""
 
     code = "GJ503"
-    fixtures = [("seed:000", None, "passes")]
+    fixtures = (("seed:000", None, "passes"),)
     name = "income-equals-expenditure"
     family = "table-internal"
 

@@ -110,7 +110,7 @@ class AmountMatchesTable(Rule):
     a total) equals the table cell, after converting 元 to 万元 and allowing for the text's rounding."""
 
     code = "GJ101"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 122, "error")]  # 201.50 vs the table's 208.80
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 122, "error"),)  # 201.50 vs the table's 208.80
     name = "amount-matches-table"
     family = "text-table"
 

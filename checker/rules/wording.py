@@ -24,7 +24,7 @@ class ComparisonYear(Rule):
     or 2024."""
 
     code = "GJ801"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 88, "error")]  # 比2026年预算 in a 2026 budget
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 88, "error"),)  # 比2026年预算 in a 2026 budget
     name = "comparison-year"
     family = "wording"
 
@@ -53,7 +53,7 @@ class SubjectNameMatchesTable(Rule):
     the text where the table says 卫生健康支出 for 210)."""
 
     code = "GJ802"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 119, "warning")]
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 119, "warning"),)
     name = "subject-name"
     family = "wording"
     severity = "warning"
@@ -88,7 +88,7 @@ class ScopeWording(Rule):
     department template was left in."""
 
     code = "GJ803"
-    fixtures = [("extra:sh-putuo-sifaju-2026-unit-budget.txt", 310, "warning")]
+    fixtures = (("extra:sh-putuo-sifaju-2026-unit-budget.txt", 310, "warning"),)
     name = "unit-says-department"
     family = "wording"
     severity = "warning"
@@ -111,7 +111,7 @@ class DoubledPunctuation(Rule):
     """The same punctuation mark twice in a row ("支出。。")."""
 
     code = "GJ804"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 104, "warning")]  # 。。
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 104, "warning"),)  # 。。
     name = "doubled-punctuation"
     family = "wording"
     severity = "warning"
@@ -130,7 +130,7 @@ class UnbalancedQuotes(Rule):
     """Quotation marks that do not pair up within a paragraph (a stray ” or “)."""
 
     code = "GJ805"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 352, "warning")]
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 352, "warning"),)
     name = "unbalanced-quotes"
     family = "wording"
     severity = "warning"
@@ -152,7 +152,7 @@ class RepeatedParagraph(Rule):
     """The same paragraph printed twice (text that did not render in place, or a copy left in)."""
 
     code = "GJ806"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 45, "warning")]
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 45, "warning"),)
     name = "repeated-paragraph"
     family = "wording"
     severity = "warning"
@@ -185,7 +185,7 @@ class MissingFullStop(Rule):
     a new thought."""
 
     code = "GJ807"
-    fixtures = [("extra:sh-putuo-sifaju-2026-dept-budget.txt", 93, "warning")]
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 93, "warning"),)
     name = "missing-full-stop"
     family = "wording"
     severity = "warning"
