@@ -101,8 +101,10 @@ class ClaimExtractor:
         self.nlp = pipeline()
         self.matcher = matcher()
         self.vocab = vocabulary()
+        self.year: int | None = None
 
     def statements(self, document: Document) -> list[Statement]:
+        self.year = document.metadata.year  # a figure labelled with an earlier year is last year's
         out: list[Statement] = []
         items = [(part, top, section, paragraph, sentence)
                  for part, top, section, paragraph in _paragraphs(document) for sentence in paragraph.sentences]
@@ -153,7 +155,9 @@ class ClaimExtractor:
                 current = self._new_statement(clean_subject(pending), part, section, paragraph, sentence)
                 statements.append(current)
             pending = ""
-            previous_amount = bool(PREVIOUS.search(normalize(subject_text))) and compare is None
+            stated_year = YEAR.search(subject_text)
+            earlier_year = bool(stated_year and self.year and int(stated_year.group(1)) < self.year)
+            previous_amount = (bool(PREVIOUS.search(normalize(subject_text))) or earlier_year) and compare is None
             if subject and not RESTATING.match(subject) and not previous_amount:
                 current = self._new_statement(subject, part, section, paragraph, sentence)
                 current.breaks_list = sub_list or subject.startswith(("本部门", "本单位", "我部门", "我单位"))

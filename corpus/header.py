@@ -44,8 +44,9 @@ def choose_layout(
         if width == 0 or (count is not None and width != count) or width < at_least:
             continue
         names = {_base(key) for key in columns(layout)}
-        # a layout that some row fills completely beats a wider one that merely names more concepts
-        score = (width == at_least, len(names & found) - len(found - names - {"金额", "合计"}), -width)
+        # the share of the layout's columns the header names; then a layout some row fills completely
+        coverage = len(names & found) / len(names) - len(found - names - {"金额", "合计"}) / 10
+        score = (round(coverage, 3), width == at_least, -width)
         if best_score is None or score > best_score:
             best, best_score = layout, score
     return best

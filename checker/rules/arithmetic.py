@@ -66,16 +66,19 @@ class ExecutionComparison(Rule):
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
         for statement in context.statements:
-            previous, rate = statement.first("previous"), statement.first("change_rate")
+            rate = statement.first("change_rate")
+            previous_figures = [c for c in statement.claims if c.kind == "previous" and c.value]
             amounts = [c for c in statement.claims if c.kind == "amount" and c.unit == "万元"]
-            if not (previous and amounts and rate) or previous.value == 0 or statement.first("change_amount"):
+            if not (previous_figures and amounts and rate) or statement.first("change_amount"):
                 continue
-            # with two amounts for one item (GJ401 reports that), the rate may follow either
-            results = [self._compare(previous, amount, rate) for amount in amounts]
+            # the rate may follow any of two amounts (GJ401 reports those) and any earlier-year figure
+            # ("2024年度预算 X … 2025年当年预算执行数为 Y"); the last pair is the one the sentence compares
+            results = [self._compare(previous, amount, rate) for previous in previous_figures for amount in amounts]
             if any(outcome == "passed" for outcome, *_ in results):
                 yield "passed"
                 continue
             outcome, amount, expected, direction_ok = results[-1]
+            previous = previous_figures[-1]
             word = "增加" if expected > 0 else "减少"
             yield self.finding(
                 f"{statement.subject}: {previous.printed} → {amount.printed} 应为{word} {fmt(abs(expected))}%，"

@@ -43,7 +43,11 @@ def locate(document: Document, ref: dict) -> tuple[Table, Decimal, Evidence, str
     row = rows[-1] if ref["row"] == "total" else rows[0]
     if row.ambiguous:
         return "ambiguous row"
+    if not row.cells:
+        return "total row without figures"  # an extraction gap, not a zero
     cell = row.cell(ref["column"])
+    if cell is None and row.is_total:
+        return "total row without that figure"  # an extraction gap: totals are never left blank
     value = cell.value if cell else Decimal(0)
     return table, value, cell_evidence(table, row, cell, ref["column"]), cell.printed if cell else "(空)"
 

@@ -136,4 +136,5 @@ class AmountMatchesTable(Rule):
                 f"{statement.subject}: 文中 {amount.printed} 万元，{located.table.title} {located.column} 为 {printed}{unit}",
                 [claim_evidence(statement, amount), cell_evidence(located.table, located.row, located.cell,
                                                                   located.column)],
-                stated=amount.printed, expected=f"{table_value.normalize():f}")
+                stated=amount.printed, expected=f"{table_value.normalize():f}",
+                severity="rounding" if outcome == "rounding" else None)
