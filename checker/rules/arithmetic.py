@@ -8,6 +8,7 @@ from decimal import Decimal
 from checker.arith import HUNDRED, fmt, half_step, ratio_envelope, verdict
 from checker.claims import Claim, Statement
 from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register
+from corpus.vocab import normalize
 
 
 def _signed(claim: Claim) -> Decimal:
@@ -118,6 +119,10 @@ class ShareOfBase(Rule):
             if not (share and amount):
                 continue
             owner = statement.in_list_of or openers.get(id(statement.top))
+            if share.base and owner is not None and not _names(share.base, owner.subject):
+                # "占“三公”经费的 8.75%", "占部门预算的 X%": the base is named; find the statement naming it
+                owner = next((s for s in reversed(context.statements[:context.statements.index(statement)])
+                              if s.subject and _names(share.base, s.subject) and _amount(s)), None)
             base = _amount(owner) if owner else None
             if base is None or base.value == 0 or owner is statement:
                 yield "skipped"
@@ -133,6 +138,13 @@ class ShareOfBase(Rule):
                 [claim_evidence(statement, share), claim_evidence(owner, base)],
                 stated=f"{share.printed}%", expected=f"{fmt(expected)}%",
                 severity="rounding" if outcome == "rounding" else None)
+
+
+def _names(base: str, subject: str) -> bool:
+    """Whether the base a share names ("“三公”经费的") is the subject of a statement ("“三公”经费预算数")."""
+    key = normalize(base).removesuffix("的").removesuffix("比重").removesuffix("比例")
+    subject = normalize(subject)
+    return bool(key) and (key in subject or subject in key)
 
 
 @register
