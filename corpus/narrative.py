@@ -17,6 +17,7 @@ LEVEL_PATTERNS = [
     (1, re.compile(r"^([一二三四五六七八九十]+)\s*、\s*")),
     (2, re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*")),
     (3, re.compile(r"^(\d{1,2})\s*[、．.](?!\d)\s*")),
+    (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")),
 ]
 PARAGRAPH_END = ("。", "！", "？", "!", "?")
 SENTENCE_END = re.compile(r"[。！？；;!?]")

@@ -13,7 +13,7 @@ VOCAB_FILE = Path(__file__).parent / "data" / "vocab.toml"
 
 _QUOTES = str.maketrans({"“": None, "”": None, "‘": None, "’": None, "＂": None, '"': None, "'": None,
                          "(": "（", ")": "）", ":": "："})
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|\d+[、.．]|其中[：:]?)+")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十\d]+）|\d+[、.．]|其中[：:]?)+")
 _SPACE = re.compile(r"\s+")
 
 
