@@ -274,3 +274,13 @@ def test_every_rule_has_a_fixture():
     from checker.rules import CATALOG
 
     assert [code for code, rule in CATALOG.items() if not rule.fixtures] == []
+
+
+def test_pyproject_tool_gouji_config(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.gouji]\nselect = "GJ3"\nignore = ["GJ304"]\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "check", str(seed("000")), str(seed("002"))],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    rules = {line.split(": ")[1].split()[0] for line in result.stdout.splitlines() if ": GJ" in line}
+    assert rules == {"GJ301", "GJ303"}  # GJ301 rounding in 002, GJ303 error in 002; GJ304 ignored
+    assert "GJ304" not in result.stdout and "GJ5" not in result.stdout
