@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Until the web app lands (issue 5), the main job prints the bundled corpus as parsed.
+# Until the web app lands, the main job checks the bundled corpus: findings on the terminal and an HTML
+# report with every finding highlighted in place (exit code 1 only means errors were found).
 run: setup
-	$(BIN)/gouji parse corpus/samples/*.txt
+	mkdir -p data
+	$(BIN)/gouji check corpus/samples || test $$? -eq 1
+	$(BIN)/gouji check corpus/samples --format html --output data/report.html || test $$? -eq 1
+	@echo "HTML report: data/report.html"
 
 test: setup
 	$(BIN)/python -m pytest
