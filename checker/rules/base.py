@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -79,3 +80,38 @@ def cell_evidence(table: Table, row: Row, cell: Cell | None, column: str | None 
     title = f"表{table.number} {table.title}" if table.number and table.number.isdigit() else table.title
     return Evidence("table", span.line, span.end_line, span.page, quote, title, label,
                     cell.column if cell else column)
+
+
+def text_evidence(context: CheckContext, pattern: re.Pattern) -> Iterator[tuple[Evidence, str]]:
+    """Every match of a pattern in the narrative, with the sentence and lines it sits on."""
+    for paragraph in context.document.paragraphs():
+        for match in pattern.finditer(paragraph.text):
+            span = paragraph.span_of(match.start(), match.end())
+            sentence = next((s.text for s in paragraph.sentences if s.start <= match.start() < s.end), paragraph.text)
+            yield Evidence("text", span.line, span.end_line, span.page, sentence.strip()), match.group(0)
+
+
+class PatternRule(Rule):
+    """A rule that is a pattern in the narrative: each match is a finding, no match is a pass."""
+
+    pattern: ClassVar[re.Pattern]
+
+    def message(self, text: str) -> str:
+        raise NotImplementedError
+
+    def expected(self, text: str) -> str | None:
+        return None
+
+    def applies(self, context: CheckContext) -> bool:
+        return True
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        if not self.applies(context):
+            yield "skipped"
+            return
+        found = False
+        for evidence, text in text_evidence(context, self.pattern):
+            found = True
+            yield self.finding(self.message(text), [evidence], stated=text, expected=self.expected(text))
+        if not found:
+            yield "passed"

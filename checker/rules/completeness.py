@@ -6,20 +6,11 @@ import re
 from collections.abc import Iterator
 
 from checker.findings import Evidence
-from checker.rules.base import CheckContext, Outcome, Rule, register
+from checker.rules.base import CheckContext, Outcome, PatternRule, Rule, register
 from corpus.vocab import vocabulary
 
 EMPTY_REASON = re.compile(r"(?:主要)?原因(?:是|为|如下)?[：:]?\s*[。；;]")
 RESIDUE = re.compile(r"增加（减少）|增加\(减少\)|增长（下降）|增长\(下降\)|[XＸ]{2,}|×{2,}|＊{2,}|\[\s*\]|【\s*】")
-
-
-def text_evidence(context: CheckContext, pattern: re.Pattern) -> Iterator[tuple[Evidence, str]]:
-    """Every match of a pattern in the narrative, with the lines it sits on."""
-    for paragraph in context.document.paragraphs():
-        for match in pattern.finditer(paragraph.text):
-            span = paragraph.span_of(match.start(), match.end())
-            sentence = next((s.text for s in paragraph.sentences if s.start <= match.start() < s.end), paragraph.text)
-            yield Evidence("text", span.line, span.end_line, span.page, sentence.strip()), match.group(0)
 
 
 @register
@@ -47,7 +38,7 @@ class RequiredTables(Rule):
 
 
 @register
-class EmptyReason(Rule):
+class EmptyReason(PatternRule):
     """A change is explained with an empty reason: "主要原因是。"."""
 
     code = "GJ702"
@@ -55,18 +46,14 @@ class EmptyReason(Rule):
     name = "empty-reason"
     family = "completeness"
     severity = "warning"
+    pattern = EMPTY_REASON
 
-    def check(self, context: CheckContext) -> Iterator[Outcome]:
-        found = False
-        for evidence, text in text_evidence(context, EMPTY_REASON):
-            found = True
-            yield self.finding(f"原因为空：“{text}”", [evidence], stated=text)
-        if not found:
-            yield "passed"
+    def message(self, text: str) -> str:
+        return f"原因为空：“{text}”"
 
 
 @register
-class TemplateResidue(Rule):
+class TemplateResidue(PatternRule):
     """Template wording left in the published text: "增加（减少）", "XX", "××"."""
 
     code = "GJ703"
@@ -74,21 +61,22 @@ class TemplateResidue(Rule):
     name = "template-residue"
     family = "completeness"
     severity = "warning"
+    pattern = RESIDUE
+
+    def message(self, text: str) -> str:
+        return f"模板残留：“{text}”"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        found = False
-        for evidence, text in text_evidence(context, RESIDUE):
-            found = True
-            yield self.finding(f"模板残留：“{text}”", [evidence], stated=text)
-        for table in context.document.tables:
-            if RESIDUE.search(table.title):
-                found = True
-                span = table.span
-                yield self.finding(f"表题模板残留：“{table.title}”",
-                                   [Evidence("table", span.line, span.line, span.page, table.title, table.title)],
-                                   stated=table.title)
-        if not found:
-            yield "passed"
+        """The narrative (as any pattern rule), and the table titles too."""
+        in_titles = [
+            self.finding(f"表题模板残留：“{table.title}”", [Evidence("table", table.span.line, table.span.line,
+                                                                     table.span.page, table.title, table.title)],
+                         stated=table.title)
+            for table in context.document.tables if RESIDUE.search(table.title)]
+        outcomes = list(super().check(context))
+        if in_titles:
+            outcomes = [outcome for outcome in outcomes if outcome != "passed"] + in_titles
+        yield from outcomes
 
 
 @register

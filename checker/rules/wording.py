@@ -7,8 +7,16 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from checker.claims import YEAR
-from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, claim_evidence, register
-from checker.rules.completeness import text_evidence
+from checker.findings import Evidence
+from checker.rules.base import (
+    CheckContext,
+    Outcome,
+    PatternRule,
+    Rule,
+    cell_evidence,
+    claim_evidence,
+    register,
+)
 from checker.rules.text_table import by_path, mapping
 from corpus.vocab import normalize
 
@@ -83,7 +91,7 @@ class SubjectNameMatchesTable(Rule):
 
 
 @register
-class ScopeWording(Rule):
+class ScopeWording(PatternRule):
     """A 单位 (unit) disclosure speaks of itself as a 部门 ("部门预算安排购置车辆"): the wording of the
     department template was left in."""
 
@@ -92,22 +100,20 @@ class ScopeWording(Rule):
     name = "unit-says-department"
     family = "wording"
     severity = "warning"
+    pattern = SCOPE_WORDS
 
-    def check(self, context: CheckContext) -> Iterator[Outcome]:
-        if context.document.metadata.scope != "单位":
-            yield "skipped"
-            return
-        found = False
-        for evidence, text in text_evidence(context, SCOPE_WORDS):
-            found = True
-            yield self.finding(f"单位预算中写作“{text}”，应为单位", [evidence], stated=text,
-                               expected=text.replace("部门", "单位"))
-        if not found:
-            yield "passed"
+    def applies(self, context: CheckContext) -> bool:
+        return context.document.metadata.scope == "单位"
+
+    def message(self, text: str) -> str:
+        return f"单位预算中写作“{text}”，应为单位"
+
+    def expected(self, text: str) -> str | None:
+        return text.replace("部门", "单位")
 
 
 @register
-class DoubledPunctuation(Rule):
+class DoubledPunctuation(PatternRule):
     """The same punctuation mark twice in a row ("支出。。")."""
 
     code = "GJ804"
@@ -115,14 +121,13 @@ class DoubledPunctuation(Rule):
     name = "doubled-punctuation"
     family = "wording"
     severity = "warning"
+    pattern = DOUBLED
 
-    def check(self, context: CheckContext) -> Iterator[Outcome]:
-        found = False
-        for evidence, text in text_evidence(context, DOUBLED):
-            found = True
-            yield self.finding(f"标点重复：“{text}”", [evidence], stated=text, expected=text[0])
-        if not found:
-            yield "passed"
+    def message(self, text: str) -> str:
+        return f"标点重复：“{text}”"
+
+    def expected(self, text: str) -> str | None:
+        return text[0]
 
 
 @register
@@ -136,8 +141,6 @@ class UnbalancedQuotes(Rule):
     severity = "warning"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        from checker.findings import Evidence
-
         for paragraph in context.document.paragraphs():
             opened, closed = paragraph.text.count("“"), paragraph.text.count("”")
             if opened == closed:
@@ -158,8 +161,6 @@ class RepeatedParagraph(Rule):
     severity = "warning"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        from checker.findings import Evidence
-
         seen: dict[str, int] = {}
         previous_repeated = False
         for paragraph in context.document.paragraphs():
@@ -191,8 +192,6 @@ class MissingFullStop(Rule):
     severity = "warning"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        from checker.findings import Evidence
-
         pieces = [_pieces(paragraph) for paragraph in context.document.paragraphs()]
         lengths = sorted(len(piece) for group in pieces for piece, _, _ in group)
         if len(lengths) < 20:
