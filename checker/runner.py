@@ -14,6 +14,7 @@ class Report:
     document: Document
     findings: list[Finding] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
+    statements: list = field(default_factory=list, repr=False)  # the narrative's claims, for the fact store
 
     @property
     def errors(self) -> int:
@@ -42,7 +43,7 @@ def check_document(document: Document, select: list[str] | None = None, ignore: 
     from checker.rules import CheckContext
 
     context = CheckContext(document, _extractor().statements(document))
-    report = Report(document)
+    report = Report(document, statements=context.statements)
     for rule in selected_rules(select, ignore):
         for outcome in rule().check(context):
             if isinstance(outcome, Finding):

@@ -126,6 +126,47 @@ def _rules_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_folder(args: argparse.Namespace) -> str:
+    import os
+
+    return args.data or os.environ.get("GOUJI_DATA") or "data"
+
+
+def _index_command(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from retrieval.indexer import expand, index
+    from retrieval.store import FactStore
+
+    store = FactStore(_data_folder(args))
+    bar = tqdm(total=len(expand(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
+    result = index(args.paths, store, progress=lambda path: bar.update(1))
+    bar.close()
+    for path, problem in result.failed:
+        print(f"gouji: {path}: {problem}", file=sys.stderr)
+    print(f"indexed {len(result.indexed)}, unchanged {len(result.skipped)}, failed {len(result.failed)} "
+          f"→ {store.path}")
+    return 2 if result.failed else 0
+
+
+def _ask_command(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from retrieval.qa import Answerer
+    from retrieval.store import FactStore
+
+    answer = Answerer(FactStore(_data_folder(args))).ask(args.question)
+    if args.format == "json":
+        print(json.dumps(asdict(answer), ensure_ascii=False, indent=1))
+        return 0
+    print(answer.answer)
+    for number, citation in enumerate(answer.citations, start=1):
+        where = f"第{citation.page}页 " if citation.page else ""
+        print(f"  [{number}] {citation.path}:{citation.line} {where}{citation.table or citation.section or ''}"
+              f" “{citation.quote[:80]}”")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gouji", description="勾稽: budget disclosures, checked and searchable")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", metavar="RULES", help="comma-separated codes or prefixes to leave out")
     check.add_argument("--jobs", type=int, default=1, metavar="N", help="check N documents at a time (processes)")
     check.set_defaults(handler=_check_command)
+    index = commands.add_parser("index", help="parse, check and store documents' facts (unchanged files skipped)")
+    index.add_argument("paths", nargs="+", metavar="PATH")
+    index.add_argument("--data", metavar="DIR", help="data folder (default: $GOUJI_DATA or ./data)")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.set_defaults(handler=_index_command)
+    ask = commands.add_parser("ask", help="answer a question from the indexed facts, with citations")
+    ask.add_argument("question")
+    ask.add_argument("--data", metavar="DIR")
+    ask.add_argument("--format", choices=["text", "json"], default="text")
+    ask.set_defaults(handler=_ask_command)
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.set_defaults(handler=_rules_command)
     return parser

@@ -1,0 +1,110 @@
+"""gouji index: parse, check and store every document's facts; unchanged files are skipped."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.vocab import normalize
+from retrieval.aliases import department_names, item_synonyms
+from retrieval.store import FactStore
+
+SUPPORTED = (".txt", ".pdf", ".json")
+
+
+@dataclass
+class IndexResult:
+    indexed: list[str]
+    skipped: list[str]
+    failed: list[tuple[str, str]]
+
+
+def sha256(paths: list[str]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def expand(paths: list[str]) -> list[list[str]]:
+    groups = []
+    for path in paths:
+        if Path(path).is_dir():
+            groups += [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in SUPPORTED]
+        else:
+            groups.append(path.split("+"))
+    return groups
+
+
+def item_of(text: str) -> str | None:
+    """The item a subject names, by the synonyms people use (longest first)."""
+    text = normalize(text)
+    return next((concept for word, concept in item_synonyms() if normalize(word) in text), None)
+
+
+def passages(document) -> list[tuple]:
+    rows = []
+    for part in document.parts:
+        label = f"{part.number} {part.title}".strip()
+        for paragraph in part.paragraphs:
+            rows.append((label, "", paragraph.text, paragraph.span.line, paragraph.span.end_line, paragraph.span.page))
+        for section in part.walk_sections():
+            for paragraph in section.paragraphs:
+                rows.append((label, section.title, paragraph.text, paragraph.span.line, paragraph.span.end_line,
+                             paragraph.span.page))
+    return rows
+
+
+def facts(document, report, statements) -> tuple[dict, list[tuple], list[tuple], list[tuple]]:
+    meta = document.metadata
+    record = {"path": document.path, "sha256": "", "department": meta.department,
+              "aliases": "|".join(department_names(meta.department)) if meta.department else "",
+              "region": meta.region, "year": meta.year, "kind": meta.kind, "scope": meta.scope,
+              "template": meta.template, "pages": document.page_count}
+    cells = [(t.kind, t.title, r.label, r.code, r.concept, r.side, c.column, c.printed, float(c.value), c.span.line,
+              c.span.page) for t in document.tables for r in t.rows if not r.ambiguous for c in r.cells]
+    claims = []
+    for statement in statements:
+        section = statement.section.title if statement.section else statement.part
+        for claim in statement.claims:
+            claims.append((statement.subject, item_of(statement.subject) or statement.concept, statement.code,
+                           claim.kind, claim.printed,
+                           float(claim.value) if claim.value is not None else None, claim.unit, claim.base,
+                           claim.year, claim.direction, section, claim.span.line, claim.span.end_line,
+                           claim.span.page, statement.sentence.text.strip()))
+    found = [(f.rule, f.family, f.severity, f.message, f.stated, f.expected, f.line,
+              f.evidence[0].page if f.evidence else None, f.evidence[0].quote if f.evidence else "")
+             for f in report.findings]
+    return record, cells, claims, found
+
+
+def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | None = None) -> IndexResult:
+    from checker.runner import check_document
+    from corpus import InputError, parse_document
+
+    result = IndexResult([], [], [])
+    for group in expand(paths):
+        path = group[0]
+        if progress:
+            progress(path)
+        try:
+            digest = sha256(group)
+        except OSError as error:
+            result.failed.append((path, f"cannot read: {error.strerror}"))
+            continue
+        if store.sha256_of(path) == digest:
+            result.skipped.append(path)
+            continue
+        try:
+            document = parse_document(*group)
+        except InputError as error:
+            result.failed.append((path, error.problem))
+            continue
+        report = check_document(document)
+        record, cells, claims, found = facts(document, report, report.statements)
+        record["sha256"] = digest
+        store.replace(record, cells, claims, found, passages(document))
+        result.indexed.append(path)
+    return result

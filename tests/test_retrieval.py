@@ -1,0 +1,109 @@
+"""The fact store and fact-based answers over the bundled seeds, with citations."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from retrieval.indexer import index
+    from retrieval.store import FactStore
+
+    folder = tmp_path_factory.mktemp("data")
+    store = FactStore(folder)
+    result = index([str(SAMPLES)], store)
+    assert len(result.indexed) == 5 and not result.failed
+    return folder
+
+
+@pytest.fixture(scope="module")
+def answerer(data):
+    from retrieval.qa import Answerer
+    from retrieval.store import FactStore
+
+    return Answerer(FactStore(data))
+
+
+# (question, intent, words the answer must contain, seed files it must cite)
+QUESTIONS = [
+    ("哪些部门的三公经费增加了", "rise_fall", ["没有部门的三公经费增加", "昌吉回族自治州人民政府办公室（2024年）三公经费 70.80 万元",
+                                          "比上年增加 0.00 万元"], ["000", "001", "002", "003", "004"]),
+    ("Which departments increased their three public expenses?", "rise_fall", ["没有部门的三公经费增加"], ["004"]),
+    ("尉犁县总工会的三公经费是多少", "value", ["尉犁县总工会2025年三公经费为 0.00 万元"], ["003"]),
+    ("昌吉州总工会的公务接待费是多少", "value", ["昌吉回族自治州总工会2024年公务接待费为 0.20 万元"], ["000"]),
+    ("克州总工会的项目支出是多少", "value", ["克孜勒苏柯尔克孜自治州总工会2025年项目支出为 100.00 万元"], ["001"]),
+    ("州政府办的出国费", "value", ["昌吉回族自治州人民政府办公室2024年因公出国（境）费为"], ["004"]),
+    ("哪个部门项目支出最多", "ranking", ["项目支出最多的是昌吉回族自治州人民政府办公室（2024年），619.64 万元"], ["004"]),
+    ("哪个部门基本支出最少", "ranking", ["基本支出最少的是"], []),
+    ("各部门公务用车运行费", "list", ["昌吉回族自治州人民政府办公室（2024年）68.00 万元", "昌吉回族自治州总工会（2024年）3.00 万元"],
+     ["000", "004"]),
+    ("What is the vehicle spending of each department?", "list", ["68.00 万元"], ["004"]),
+    ("比较昌吉州总工会和州政府办的公务接待费", "compare", ["2.80 万元", "0.20 万元"], ["000", "004"]),
+    ("什么是三公经费", "definition", ["因公出国（境）费", "公务接待费"], []),
+    ("昌吉州总工会为什么增加基本支出", "why", ["人员经费增加"], ["000"]),
+    ("有哪些文字与表格矛盾", "contradiction", ["预算安排规模 40.00 万元 ≠ 资金分配情况各项之和 39.50 万元", "601.12"], ["000", "002"]),
+    ("What errors did the checker find for 昌吉州工商联?", "contradiction", ["39.50"], ["002"]),
+    ("劳模慰问奖", "search", ["劳模慰问"], ["000"]),
+]
+
+
+@pytest.mark.parametrize("question, intent, words, cited", QUESTIONS)
+def test_questions(answerer, question, intent, words, cited):
+    answer = answerer.ask(question)
+    assert answer.intent == intent
+    for word in words:
+        assert word in answer.answer
+    cited_seeds = {c.path.rsplit("/", 1)[-1][:3] for c in answer.citations}
+    assert set(cited) <= cited_seeds
+    assert all(c.line > 0 and c.quote for c in answer.citations)
+
+
+def test_unanswerable_question_says_so_and_shows_passages(answerer):
+    answer = answerer.ask("昌吉州总工会的出租车费是多少")
+    assert answer.intent == "search" and answer.answer.startswith("资料中没有")
+
+
+def test_citation_points_at_the_cited_line(answerer):
+    answer = answerer.ask("昌吉州总工会的公务接待费是多少")
+    citation = answer.citations[0]
+    lines = (ROOT / citation.path).read_text(encoding="utf-8").split("\n") if not citation.path.startswith("/") \
+        else open(citation.path, encoding="utf-8").read().split("\n")
+    assert "公务接待费" in lines[citation.line - 1] and "0.20" in lines[citation.line - 1]
+
+
+def test_index_is_incremental_and_idempotent(tmp_path):
+    from retrieval.indexer import index
+    from retrieval.store import FactStore
+
+    folder = tmp_path / "docs"
+    shutil.copytree(SAMPLES, folder)
+    store = FactStore(tmp_path / "data")
+    first = index([str(folder)], store)
+    counts = [store.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"] for table in ("documents", "cells", "claims")]
+    second = index([str(folder)], store)
+    assert (len(first.indexed), len(second.indexed), len(second.skipped)) == (5, 0, 5)
+    changed = next(folder.glob("003_*.txt"))
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    third = index([str(folder)], store)
+    assert third.indexed == [str(changed)]
+    assert [store.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"] for table in ("documents", "cells", "claims")] \
+        == counts
+
+
+def test_cli_index_and_ask_json(tmp_path):
+    env = {"GOUJI_DATA": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    run = [sys.executable, "-m", "ui.cli"]
+    indexed = subprocess.run([*run, "index", "--quiet", str(SAMPLES)], capture_output=True, text=True, cwd=ROOT,
+                             env=env, timeout=300, check=False)
+    assert indexed.returncode == 0 and "indexed 5" in indexed.stdout
+    asked = subprocess.run([*run, "ask", "尉犁县总工会的三公经费是多少", "--format", "json"], capture_output=True,
+                           text=True, cwd=ROOT, env=env, timeout=300, check=False)
+    answer = json.loads(asked.stdout)
+    assert set(answer) == {"question", "intent", "answer", "citations"}
+    assert set(answer["citations"][0]) == {"path", "department", "year", "section", "table", "page", "line", "quote"}
