@@ -139,10 +139,10 @@ class Answerer:
             documents = [d for d in documents if d["year"] == slots.year]
         return documents
 
-    def _cite(self, document: dict, row, table: str | None = None) -> Citation:
-        return Citation(document["path"], document["department"] or "", document["year"],
-                        row["section"] if "section" in row.keys() else None, table,
-                        row["page"], row["line"], row["quote"] if "quote" in row.keys() else row["printed"])
+    def _cite(self, document: dict, claim) -> Citation:
+        """A narrative claim as a citation: its sentence, section and line."""
+        return Citation(document["path"], document["department"] or "", document["year"], claim["section"], None,
+                        claim["page"], claim["line"], claim["quote"])
 
     def item_value(self, document: dict, item: str):
         """(value in 万元, citation) of an item in one document: the table cell, else the narrative."""
