@@ -108,17 +108,50 @@ def parse_token_line(line: SourceLine) -> RawRow:
     return row
 
 
-def parse_grid_line(line: SourceLine, value_positions: list[int]) -> RawRow:
-    cells = line.cells or []
-    first_value = min(value_positions) if value_positions else len(cells)
+# a 类/款/项 code cell ("204", "06", "2040601"; a cut-off "7" for a 类 printed too narrow)
+CODE_CELL = re.compile(r"^\d{1,3}$|^\d{5}$|^\d{7}$")
+
+
+def grid_cells(line: SourceLine) -> list[str]:
+    """The row's cells, with a figure a ruling cut in two ("267.8" | "0") joined again: the line's text
+    prints it as one token."""
+    cells = list(line.cells or [])
+    tokens = set(line.text.split())
+    for i in range(len(cells) - 1):
+        joined = cells[i] + cells[i + 1]
+        if cells[i] and cells[i + 1][:1].isdigit() and joined in tokens and cells[i] not in tokens:
+            cells[i], cells[i + 1] = joined, ""
+    return cells
+
+
+def figure_positions(cells: list[str]) -> list[int]:
+    """Grid positions of a row's figures; codes leading the row ("204" | "公共安全支出") are not figures."""
+    positions = []
+    leading = True
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        if leading and CODE_CELL.match(cell) and any(c and not _is_figure(c) for c in cells[i + 1:]):
+            continue
+        leading = False
+        if is_amount_token(cell):
+            positions.append(i)
+    return positions
+
+
+def parse_grid_line(line: SourceLine, column_of: dict[int, int]) -> RawRow:
+    """A grid row; each figure's `position` is its value column (column_of maps grid positions)."""
+    cells = grid_cells(line)
+    positions = figure_positions(cells)
+    first_value = positions[0] if positions else len(cells)
     lead = [cell for cell in cells[:first_value] if cell]
     code, rest = split_code(" ".join(lead))
     row = RawRow([line], code, [rest] if rest else [])
-    for position in value_positions:
-        cell = cells[position] if position < len(cells) else ""
-        if is_amount_token(cell):
-            row.figures.append(Figure(cell, line, position))
-        elif cell and cell not in PLACEHOLDERS:
+    for position in range(first_value, len(cells)):
+        cell = cells[position]
+        if position in positions and position in column_of:
+            row.figures.append(Figure(cell, line, column_of[position]))
+        elif cell and cell not in PLACEHOLDERS and not is_amount_token(cell):
             row.label_parts.append(cell)  # text in a value column (a project name, a wrapped label)
     return row
 

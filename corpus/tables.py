@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from corpus.header import choose_layout, resolve_header
@@ -11,9 +11,12 @@ from corpus.infer import RowProblem, TableProblem, solve
 from corpus.model import Cell, Column, Row, Span, Table
 from corpus.numbers import decimals, is_amount_token, parse_amount
 from corpus.rows import (
+    CODE_CELL,
     Figure,
     RawRow,
     assemble_token_rows,
+    figure_positions,
+    grid_cells,
     has_figures,
     is_number_row,
     parse_grid_line,
@@ -26,7 +29,6 @@ from corpus.segment import EMPTY_TABLE, FOOTNOTE, ORG_LINE, UNIT_LINE, TableBloc
 from corpus.source import SourceLine
 from corpus.vocab import TableKind, normalize, strip_ordinal, vocabulary
 
-CODE_CELL = re.compile(r"^\d{2,3}$|^\d{5}$|^\d{7}$")  # a 类/款/项 code column ("204", "06", "2040601")
 TOTAL_LABELS = {"总计", "合计", "收入总计", "支出总计", "收入合计", "支出合计", "本年收入合计", "本年支出合计"}
 EXPENSE_LABEL = re.compile(r"支出$|支出合计$|支出总计$|^支出|结转下年")
 
@@ -264,26 +266,79 @@ def build_table(block: TableBlock, context: DocumentContext) -> Table:
     return table
 
 
-def _value_positions(body: _Body) -> tuple[list[int], list[str]]:
-    """Grid columns holding values, and the header text above each."""
-    if body.number_row_cells:
-        positions = [i for i, cell in enumerate(body.number_row_cells) if cell.isdigit()]
+@dataclass
+class _Grid:
+    """Value columns of a ruled table: grid position and header text of each, and per grid width (a
+    table continued on another page has other rulings) the column of every figure position."""
+
+    positions: list[int]
+    headers: list[str]
+    column_of: dict[int, dict[int, int]]
+
+    def drop(self, unused: set[int]) -> None:
+        keep = [i for i in range(len(self.positions)) if i not in unused]
+        new_index = {old: new for new, old in enumerate(keep)}
+        self.positions = [self.positions[i] for i in keep]
+        self.headers = [self.headers[i] for i in keep]
+        self.column_of = {width: {p: new_index[c] for p, c in mapping.items() if c in new_index}
+                          for width, mapping in self.column_of.items()}
+
+    def spare(self) -> set[int]:
+        """Columns no figure falls in, right beside one that has figures: a spanning group header
+        ("“三公”经费" above 小计) or a sliver between header and data rulings, when the layouts say so."""
+        used = {c for mapping in self.column_of.values() for c in mapping.values()}
+        return {i for i, p in enumerate(self.positions) if i not in used
+                and any(j in used and abs(q - p) == 1 for j, q in enumerate(self.positions))}
+
+
+def _nearest(position: float, targets: list[float]) -> int:
+    """Index of the nearest target; a tie goes to the right one (header rulings sit right of data ones)."""
+    return min(range(len(targets)), key=lambda i: (abs(targets[i] - position), -targets[i]))
+
+
+def _grid_columns(body: _Body) -> _Grid:
+    """Value columns from the header (the number row, else the header cells nearer a figure than a
+    label), each figure in the header column nearest to it: header and data rulings need not agree."""
+    rows: dict[int, list[list[str]]] = {}
+    for line in body.data:
+        if line.cells is not None:
+            rows.setdefault(len(line.cells), []).append(grid_cells(line))
+    headers: dict[int, list[list[str]]] = {}
+    for line in body.header:
+        if line.cells:
+            headers.setdefault(len(line.cells), []).append(line.cells)
+    figures = {width: sorted({p for cells in group for p in figure_positions(cells)}) for width, group in rows.items()}
+    numbered = body.number_row_cells
+    width = len(numbered) if numbered else max(rows, key=lambda w: (w in headers, len(rows[w])))
+    if numbered:
+        positions = [i for i, cell in enumerate(numbered) if cell.isdigit()]
     else:
-        width = max(len(line.cells or []) for line in body.data)
-        first = width
-        for i in range(width):
-            column = [line.cells[i] for line in body.data if line.cells and i < len(line.cells) and line.cells[i]]
-            figures = [cell for cell in column if is_amount_token(cell)]
-            if figures and not all(CODE_CELL.match(cell) for cell in figures):
-                first = i
-                break
-        positions = list(range(first, width))
-    headers = []
-    for position in positions:
-        texts = [line.cells[position] for line in body.header
-                 if line.cells and position < len(line.cells) and line.cells[position]]
-        headers.append(texts[-1] if texts else "")
-    return positions, headers
+        labels = sorted({i for cells in rows.get(width, []) for i in _lead_text(cells)})
+        named = sorted({i for cells in headers.get(width, []) for i, cell in enumerate(cells) if cell})
+        positions = [p for p in named if figures.get(width) and _distance(p, figures[width]) <= _distance(p, labels)]
+        positions = positions or figures.get(width, [])
+    texts = ["".join(cells[p] for cells in headers.get(width, []) if p < len(cells)) for p in positions]
+    column_of: dict[int, dict[int, int]] = {}
+    for w, found in figures.items():
+        if w == width:
+            column_of[w] = {f: _nearest(f, positions) for f in found} if positions else {}
+        elif len(found) == len(positions):
+            column_of[w] = {f: i for i, f in enumerate(found)}
+        else:  # other rulings: by relative place across the table
+            centres = [(p + 0.5) / width for p in positions]
+            column_of[w] = {f: _nearest((f + 0.5) / w, centres) for f in found} if positions else {}
+    return _Grid(positions, texts, column_of)
+
+
+def _lead_text(cells: list[str]) -> list[int]:
+    """Positions of a row's label text (left of its first figure)."""
+    found = figure_positions(cells)
+    end = found[0] if found else len(cells)
+    return [i for i in range(end) if cells[i] and not CODE_CELL.match(cells[i])]
+
+
+def _distance(position: int, others: list[int]) -> float:
+    return min((abs(position - other) for other in others), default=float("inf"))
 
 
 def _panel_rows(lines: list[SourceLine]) -> list[RawRow] | None:
@@ -298,6 +353,40 @@ def _panel_rows(lines: list[SourceLine]) -> list[RawRow] | None:
     return coded + [item for item in items if not item.code]
 
 
+def _panel_width(body: _Body) -> int | None:
+    """Cells per panel when the grid's header repeats side by side (决算 基本支出表: 编码 名称 决算数 | …)."""
+    for line in body.header:
+        cells = line.cells or []
+        for period in range(2, len(cells) // 2 + 1):
+            chunks = [cells[i:i + period] for i in range(0, len(cells), period)]
+            if len(cells) % period == 0 and any(chunks[0]) and all(chunk == chunks[0] for chunk in chunks) \
+                    and any(_labelled(data.cells, period) for data in body.data if data.cells):
+                return period
+    return None
+
+
+def _labelled(cells: list[str], period: int) -> bool:
+    """Every panel of the row has a label (else the repeat is a header's 预算数 | 决算数 pairs)."""
+    return len(cells) % period == 0 and all(
+        any(cell and not is_amount_token(cell) for cell in cells[i:i + period]) for i in range(0, len(cells), period))
+
+
+def _unpaneled(body: _Body, period: int) -> _Body:
+    """Each panel's cells on a line of its own, so the panels read as one table."""
+    def split(lines: list[SourceLine], first_only: bool) -> list[SourceLine]:
+        out = []
+        for line in lines:
+            cells = line.cells
+            if cells is None or len(cells) % period:
+                out.append(line)
+                continue
+            chunks = [cells[i:i + period] for i in range(0, len(cells), period)]
+            out.extend(replace(line, cells=chunk) for chunk in chunks[:1 if first_only else None] if any(chunk))
+        return out
+
+    return replace(body, header=split(body.header, True), data=split(body.data, False), number_row_cells=None)
+
+
 def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Decimal, context: DocumentContext) -> None:
     if not body.data:
         return
@@ -305,12 +394,22 @@ def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Deci
     grid = all(line.cells is not None for line in body.data if has_figures(line))
     count = len(body.number_row) - sum(1 for t in body.number_row if not t.isdigit()) if body.number_row else None
     if grid:
-        positions, grid_headers = _value_positions(body)
-        raws = [parse_grid_line(line, positions) for line in body.data if line.cells is not None]
-        resolved = resolve_header(spec, header_text, len(positions), 0, grid_headers)
+        period = _panel_width(body)
+        if period:
+            body = _unpaneled(body, period)
+        columns = _grid_columns(body)
+        spare = columns.spare()
+        if choose_layout(spec, header_text, len(columns.positions), 0) is None and spare and \
+                choose_layout(spec, header_text, len(columns.positions) - len(spare), 0) is not None:
+            columns.drop(spare)
+        raws = [parse_grid_line(line, columns.column_of.get(len(line.cells), {}))
+                for line in body.data if line.cells is not None]
+        if period:  # in code order, so each class stays together (as `_panel_rows` does)
+            raws = sorted((raw for raw in raws if raw.code), key=lambda raw: raw.code or "") + \
+                [raw for raw in raws if not raw.code]
+        resolved = resolve_header(spec, header_text, len(columns.positions), 0, columns.headers)
         keys = resolved.keys
-        column_of = {position: i for i, position in enumerate(positions)}
-        placements = [([column_of[f.position] for f in raw.values], False, None) for raw in raws]
+        placements = [([f.position or 0 for f in raw.values], False, None) for raw in raws]
         for raw in raws:
             raw.figures = raw.values
     else:
