@@ -80,7 +80,10 @@ def facts(document, report, statements) -> tuple[dict, list[tuple], list[tuple],
     return record, cells, claims, found
 
 
-def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | None = None) -> IndexResult:
+def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | None = None,
+          vectors=None) -> IndexResult:
+    """Index documents into the fact store and, when given, the text index. The text index is written
+    first and the fact store last, so a run killed in between re-indexes that document next time."""
     from checker.runner import check_document
     from corpus import InputError, parse_document
 
@@ -103,6 +106,10 @@ def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | 
             result.failed.append((path, error.problem))
             continue
         report = check_document(document)
+        if vectors is not None:
+            from retrieval.chunks import chunks
+
+            vectors.replace(document.path, chunks(document))
         record, cells, claims, found = facts(document, report, report.statements)
         record["sha256"] = digest
         store.replace(record, cells, claims, found, passages(document))

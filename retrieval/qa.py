@@ -75,8 +75,9 @@ class Slots:
 
 
 class Answerer:
-    def __init__(self, store: FactStore):
+    def __init__(self, store: FactStore, vectors=None):
         self.store = store
+        self.vectors = vectors  # the hybrid text index, when built; else passages are ranked by shared words
         self.documents = [dict(row) for row in store.documents()]
 
     # ------------------------------------------------------------------ reading the question
@@ -308,7 +309,20 @@ class Answerer:
                         None, row["page"], row["line"], row["text"][:200])
 
     def _search(self, question: str, slots: Slots, unanswered: bool = False) -> Answer:
-        """Closest passages by shared words (the hybrid index replaces this ranking when it is built)."""
+        """The closest passages: from the hybrid index when built, else by shared words."""
+        prefix = "资料中没有能直接回答这个问题的数字。最接近的段落：" if unanswered else "相关段落："
+        if self.vectors is not None and self.vectors.count():
+            from retrieval.search import hybrid_search
+
+            filters = {"year": slots.year} if slots.year else {}
+            if len(slots.departments) == 1:
+                filters["department"] = slots.departments[0]["department"]
+            found = hybrid_search(self.vectors, question, filters, k=5)
+            citations = [Citation(p.metadata["path"], p.metadata["department"], p.metadata["year"] or None,
+                                  p.metadata["section"] or None, p.metadata["table"] or None,
+                                  p.metadata["page"] or None, p.metadata["line"], p.page_content[:200]) for p in found]
+            if citations:
+                return Answer(question, "search", prefix + " / ".join(p.page_content[:60] for p in found), citations)
         import jieba
 
         words = {w for w in jieba.lcut(normalize(question)) if len(w) >= 2}
@@ -320,7 +334,6 @@ class Answerer:
         scored = [(score, row) for score, row in scored if score > 0]
         by_id = {d["id"]: d for d in self.documents}
         citations = [self._passage_citation(by_id[row["document"]], row) for _, row in scored]
-        prefix = "资料中没有能直接回答这个问题的数字。最接近的段落：" if unanswered else "相关段落："
         if not scored:
             return Answer(question, "search", "资料中没有找到相关内容。", [])
         return Answer(question, "search", prefix + " / ".join(row["text"][:60] for _, row in scored), citations)

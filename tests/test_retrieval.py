@@ -15,19 +15,28 @@ def data(tmp_path_factory):
     from retrieval.indexer import index
     from retrieval.store import FactStore
 
+    from retrieval.vectors import VectorIndex
+
     folder = tmp_path_factory.mktemp("data")
     store = FactStore(folder)
-    result = index([str(SAMPLES)], store)
+    result = index([str(SAMPLES)], store, vectors=VectorIndex(folder))
     assert len(result.indexed) == 5 and not result.failed
     return folder
 
 
 @pytest.fixture(scope="module")
-def answerer(data):
+def vectors(data):
+    from retrieval.vectors import VectorIndex
+
+    return VectorIndex(data)
+
+
+@pytest.fixture(scope="module")
+def answerer(data, vectors):
     from retrieval.qa import Answerer
     from retrieval.store import FactStore
 
-    return Answerer(FactStore(data))
+    return Answerer(FactStore(data), vectors)
 
 
 # (question, intent, words the answer must contain, seed files it must cite)
@@ -98,7 +107,8 @@ def test_index_is_incremental_and_idempotent(tmp_path):
 def test_cli_index_and_ask_json(tmp_path):
     env = {"GOUJI_DATA": str(tmp_path), "PATH": "/usr/bin:/bin"}
     run = [sys.executable, "-m", "ui.cli"]
-    indexed = subprocess.run([*run, "index", "--quiet", str(SAMPLES)], capture_output=True, text=True, cwd=ROOT,
+    indexed = subprocess.run([*run, "index", "--quiet", "--facts-only", str(SAMPLES)], capture_output=True, text=True,
+                             cwd=ROOT,
                              env=env, timeout=300, check=False)
     assert indexed.returncode == 0 and "indexed 5" in indexed.stdout
     asked = subprocess.run([*run, "ask", "尉犁县总工会的三公经费是多少", "--format", "json"], capture_output=True,
@@ -106,3 +116,37 @@ def test_cli_index_and_ask_json(tmp_path):
     answer = json.loads(asked.stdout)
     assert set(answer) == {"question", "intent", "answer", "citations"}
     assert set(answer["citations"][0]) == {"path", "department", "year", "section", "table", "page", "line", "quote"}
+
+
+def test_fact_store_and_text_index_hold_the_same_documents(data, vectors):
+    from retrieval.store import FactStore
+
+    stored = {row["path"] for row in FactStore(data).documents()}
+    assert stored == vectors.paths() and len(stored) == 5
+    assert vectors.count() > 400  # paragraphs and table chunks
+
+
+def test_hybrid_search_finds_precedents_with_filters(vectors):
+    from retrieval.search import hybrid_search
+
+    found = hybrid_search(vectors, "上年结转里有访惠聚经费的部门", k=5)
+    assert {p.metadata["path"][-24:-21] for p in found} >= {"002", "004"}
+    assert sum("访惠聚" in p.page_content for p in found) >= 4
+    only_2025 = hybrid_search(vectors, "政府采购预算", {"year": 2025}, k=4)
+    assert only_2025 and all(p.metadata["year"] == 2025 for p in only_2025)
+    one = hybrid_search(vectors, "机关运行经费", {"department": "尉犁县总工会"}, k=3)
+    assert one and all(p.metadata["department"] == "尉犁县总工会" for p in one)
+
+
+def test_free_question_is_answered_from_the_hybrid_index(answerer):
+    answer = answerer.ask("访惠聚经费用在哪里")
+    assert answer.intent == "search" and "访惠聚工作队" in answer.answer
+    assert answer.citations[0].path.endswith("004_786f14b2df8f2009.txt")
+
+
+def test_cli_search_json(data):
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "search", "劳模慰问奖", "--data", str(data), "--format",
+                             "json", "--limit", "3"], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    results = json.loads(result.stdout)["results"]
+    assert len(results) == 3 and "劳模" in results[0]["quote"]
+    assert set(results[0]) == {"path", "department", "year", "section", "table", "page", "line", "quote"}

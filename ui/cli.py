@@ -139,8 +139,13 @@ def _index_command(args: argparse.Namespace) -> int:
     from retrieval.store import FactStore
 
     store = FactStore(_data_folder(args))
+    vectors = None
+    if not args.facts_only:
+        from retrieval.vectors import VectorIndex
+
+        vectors = VectorIndex(_data_folder(args))
     bar = tqdm(total=len(expand(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
-    result = index(args.paths, store, progress=lambda path: bar.update(1))
+    result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors)
     bar.close()
     for path, problem in result.failed:
         print(f"gouji: {path}: {problem}", file=sys.stderr)
@@ -149,13 +154,48 @@ def _index_command(args: argparse.Namespace) -> int:
     return 2 if result.failed else 0
 
 
+def _vectors(args: argparse.Namespace):
+    """The text index if one was built in the data folder."""
+    from pathlib import Path
+
+    if not (Path(_data_folder(args)) / "chroma").exists():
+        return None
+    from retrieval.vectors import VectorIndex
+
+    return VectorIndex(_data_folder(args))
+
+
+def _search_command(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from retrieval.qa import Citation
+    from retrieval.search import hybrid_search
+
+    vectors = _vectors(args)
+    if vectors is None:
+        print(f"gouji: no text index in {_data_folder(args)}: run gouji index first", file=sys.stderr)
+        return 2
+    filters = {"year": args.year, "department": args.department, "kind": args.kind}
+    found = hybrid_search(vectors, args.query, {key: value for key, value in filters.items() if value}, k=args.limit)
+    results = [Citation(p.metadata["path"], p.metadata["department"], p.metadata["year"] or None,
+                        p.metadata["section"] or None, p.metadata["table"] or None, p.metadata["page"] or None,
+                        p.metadata["line"], p.page_content) for p in found]
+    if args.format == "json":
+        print(json.dumps({"query": args.query, "results": [asdict(r) for r in results]}, ensure_ascii=False, indent=1))
+        return 0
+    for number, result in enumerate(results, start=1):
+        print(f"[{number}] {result.department} {result.year or ''} {result.path}:{result.line} "
+              f"{result.table or result.section or ''}\n    {result.quote[:160]}")
+    return 0
+
+
 def _ask_command(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from retrieval.qa import Answerer
     from retrieval.store import FactStore
 
-    answer = Answerer(FactStore(_data_folder(args))).ask(args.question)
+    answer = Answerer(FactStore(_data_folder(args)), _vectors(args)).ask(args.question)
     if args.format == "json":
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=1))
         return 0
@@ -187,12 +227,22 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="+", metavar="PATH")
     index.add_argument("--data", metavar="DIR", help="data folder (default: $GOUJI_DATA or ./data)")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.add_argument("--facts-only", action="store_true", help="skip the text index (no embeddings)")
     index.set_defaults(handler=_index_command)
     ask = commands.add_parser("ask", help="answer a question from the indexed facts, with citations")
     ask.add_argument("question")
     ask.add_argument("--data", metavar="DIR")
     ask.add_argument("--format", choices=["text", "json"], default="text")
     ask.set_defaults(handler=_ask_command)
+    search = commands.add_parser("search", help="ranked passages with citations (hybrid BM25 + embeddings)")
+    search.add_argument("query")
+    search.add_argument("--year", type=int)
+    search.add_argument("--department")
+    search.add_argument("--kind", choices=["预算", "决算"])
+    search.add_argument("--limit", type=int, default=8)
+    search.add_argument("--data", metavar="DIR")
+    search.add_argument("--format", choices=["text", "json"], default="text")
+    search.set_defaults(handler=_search_command)
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.set_defaults(handler=_rules_command)
     return parser
