@@ -8,7 +8,7 @@ from functools import cache
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as Passage
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from retrieval.vectors import VectorIndex
 
@@ -35,7 +35,7 @@ def _matches(metadata: dict, filters: dict) -> bool:
 class VectorRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     index: VectorIndex
-    filters: dict = {}
+    filters: dict = Field(default_factory=dict)
     k: int = 8
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Passage]:
@@ -54,7 +54,7 @@ class Bm25Retriever(BaseRetriever):
     texts: list[str]
     metadatas: list[dict]
     engine: object
-    filters: dict = {}
+    filters: dict = Field(default_factory=dict)
     k: int = 8
 
     @classmethod

@@ -14,7 +14,6 @@ from tests.conftest import ROOT, SAMPLES
 def data(tmp_path_factory):
     from retrieval.indexer import index
     from retrieval.store import FactStore
-
     from retrieval.vectors import VectorIndex
 
     folder = tmp_path_factory.mktemp("data")
