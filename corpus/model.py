@@ -97,6 +97,7 @@ class Cell:
     printed: str  # as printed, e.g. "14,348,853.34"
     value: Decimal  # in 万元
     span: Span
+    certain: bool = True  # False where the row's columns could not be proved and this figure's varies
 
 
 @dataclass

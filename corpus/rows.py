@@ -35,6 +35,7 @@ class RawRow:
     code: str | None = None
     label_parts: list[str] = field(default_factory=list)
     figures: list[Figure | None] = field(default_factory=list)  # None: a placeholder ("-") holding a place
+    uncertain: set[int] = field(default_factory=set)  # figures whose column differs between readings
 
     @property
     def label(self) -> str:

@@ -226,14 +226,18 @@ def _place(
             options = [answer.placement, *answer.alternatives]
             note = "columns not provable; could be " + " or ".join(
                 "/".join(keys[c] for c in placement) for placement in options[:4])
+        raw.uncertain = {i for i, column in enumerate(answer.placement)
+                         if any(other[i] != column for other in answer.alternatives)}
         placed.append((list(answer.placement), answer.ambiguous, note))
     return placed
 
 
 def _fill(row: Row, raw: RawRow, keys: list[str], placement: list[int], factor: Decimal) -> None:
-    for figure, column in zip(raw.figures, placement):
+    for index, (figure, column) in enumerate(zip(raw.figures, placement)):
         if figure is not None:
-            row.cells.append(_cell(keys[column], figure, factor))
+            cell = _cell(keys[column], figure, factor)
+            cell.certain = index not in raw.uncertain
+            row.cells.append(cell)
 
 
 def build_table(block: TableBlock, context: DocumentContext) -> Table:

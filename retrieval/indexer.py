@@ -64,7 +64,7 @@ def facts(document, report, statements) -> tuple[dict, list[tuple], list[tuple],
               "region": meta.region, "year": meta.year, "kind": meta.kind, "scope": meta.scope,
               "template": meta.template, "pages": document.page_count}
     cells = [(t.kind, t.title, r.label, r.code, r.concept, r.side, c.column, c.printed, float(c.value), c.span.line,
-              c.span.page) for t in document.tables for r in t.rows if not r.ambiguous for c in r.cells]
+              c.span.page) for t in document.tables for r in t.rows for c in r.cells if c.certain]
     claims = []
     for statement in statements:
         section = statement.section.title if statement.section else statement.part

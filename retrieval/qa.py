@@ -149,7 +149,10 @@ class Answerer:
         """(value in 万元, citation) of an item in one document: the table cell, else the narrative."""
         kind, key = ITEM_TABLES.get(item, (None, item))
         if kind:
+            # the item's own column first (Jiangsu prints 三公经费 beside a 合计 that adds 会议费 and 培训费)
             rows = self.store.query(
+                "SELECT * FROM cells WHERE document = ? AND table_kind = ? AND column_key = ? ORDER BY value DESC",
+                (document["id"], kind, item)) or self.store.query(
                 "SELECT * FROM cells WHERE document = ? AND table_kind = ? AND "
                 "((concept = ? AND column_key IN ('合计', '金额')) OR column_key = ? OR (? = '合计' AND concept = '合计'))"
                 " ORDER BY value DESC", (document["id"], kind, key, key, key))
@@ -180,6 +183,11 @@ class Answerer:
         return signed(amount), signed(rate), self._cite(document, first)
 
     # ------------------------------------------------------------------ intents
+    @staticmethod
+    def who(document: dict) -> str:
+        """The department, marked （单位） for a unit's own disclosure beside its department's."""
+        return f"{document['department']}{'（单位）' if document['scope'] == '单位' else ''}"
+
     def _value(self, question: str, slots: Slots) -> Answer | None:
         if not slots.item:
             return None
@@ -189,7 +197,7 @@ class Answerer:
             if found is None:
                 continue
             value, citation = found
-            parts.append(f"{document['department']}{document['year']}年{slots.item}为 {value:,.2f} 万元")
+            parts.append(f"{self.who(document)}{document['year']}年{slots.item}为 {value:,.2f} 万元")
             citations.append(citation)
         if not parts:
             return None
