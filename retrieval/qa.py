@@ -219,7 +219,7 @@ class Answerer:
             moved = delta is not None and delta * direction > 0
             if slots.threshold is not None and rate is not None:
                 moved = moved and abs(rate) > slots.threshold
-            described = (f"{document['department']}（{document['year']}年）{item} {current}，"
+            described = (f"{self.who(document)}（{document['year']}年）{item} {current}，"
                          + (f"比上年{'增加' if (amount or 0) >= 0 else '减少'} {abs(amount):,.2f} 万元"
                             if amount is not None else "未说明增减")
                          + (f"，{'增长' if rate >= 0 else '下降'} {abs(rate):.2f}%" if rate is not None else ""))
@@ -242,8 +242,8 @@ class Answerer:
         lowest = re.search(r"最少|最低|least|lowest", question.lower()) is not None
         values.sort(key=lambda entry: entry[0], reverse=not lowest)
         value, document, citation = values[0]
-        rest = "；".join(f"{d['department']} {v:,.2f}" for v, d, _ in values[1:4])
-        text = (f"{item}{'最少' if lowest else '最多'}的是{document['department']}（{document['year']}年），"
+        rest = "；".join(f"{self.who(d)} {v:,.2f}" for v, d, _ in values[1:4])
+        text = (f"{item}{'最少' if lowest else '最多'}的是{self.who(document)}（{document['year']}年），"
                 f"{value:,.2f} 万元" + (f"。其后：{rest} 万元。" if rest else "。"))
         return Answer(question, "ranking", text, [citation] + [c for _, _, c in values[1:4]])
 
@@ -253,7 +253,7 @@ class Answerer:
                 if (found := self.item_value(document, item)) is not None]
         if not rows:
             return None
-        text = f"各部门{item}：" + "；".join(f"{d['department']}（{d['year']}年）{v:,.2f} 万元" for d, (v, _) in rows) + "。"
+        text = f"各部门{item}：" + "；".join(f"{self.who(d)}（{d['year']}年）{v:,.2f} 万元" for d, (v, _) in rows) + "。"
         return Answer(question, "list", text, [citation for _, (_, citation) in rows])
 
     def _compare(self, question: str, slots: Slots) -> Answer | None:
@@ -270,7 +270,7 @@ class Answerer:
             rows = self.store.query("SELECT * FROM findings WHERE document = ? AND severity = 'error' ORDER BY line",
                                     (document["id"],))
             for row in rows:
-                parts.append(f"{document['department']}（{document['year']}年）第{row['line']}行：{row['message']}")
+                parts.append(f"{self.who(document)}（{document['year']}年）第{row['line']}行：{row['message']}")
                 citations.append(Citation(document["path"], document["department"] or "", document["year"], None,
                                           None, row["page"], row["line"], row["quote"][:200]))
         if not parts:
@@ -305,7 +305,7 @@ class Answerer:
             for row in self._passages([document], f"%{slots.item.replace('（境）', '')}%原因%", 3):
                 reason = re.search(r"主要原因(?:是|为)?[：:]?(.+?)[。；]", row["text"])
                 if reason:
-                    parts.append(f"{document['department']}：{reason.group(1).strip()}")
+                    parts.append(f"{self.who(document)}：{reason.group(1).strip()}")
                     citations.append(self._passage_citation(document, row))
                     break
         if not parts:
