@@ -208,3 +208,13 @@ def test_questions_over_other_templates(extra_answerer, question, intent, words,
     for name in cited:
         assert any(name in c.path for c in answer.citations), name
     assert all(c.line > 0 and c.quote for c in answer.citations)
+
+
+def test_llm_phrasing_is_off_by_default_and_never_changes_figures(monkeypatch):
+    from retrieval.phrasing import figures, rephrase
+    from retrieval.qa import Answer
+
+    answer = Answer("q", "value", "尉犁县总工会2025年三公经费为 0.00 万元。", [])
+    monkeypatch.delenv("GOUJI_LLM_URL", raising=False)
+    assert rephrase(answer) is answer
+    assert figures("共 1,747.75 万元，增长 5.71%") == {"1747.75", "5.71"}

@@ -195,7 +195,9 @@ def _ask_command(args: argparse.Namespace) -> int:
     from retrieval.qa import Answerer
     from retrieval.store import FactStore
 
-    answer = Answerer(FactStore(_data_folder(args)), _vectors(args)).ask(args.question)
+    from retrieval.phrasing import rephrase
+
+    answer = rephrase(Answerer(FactStore(_data_folder(args)), _vectors(args)).ask(args.question))
     if args.format == "json":
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=1))
         return 0
