@@ -192,10 +192,9 @@ def _search_command(args: argparse.Namespace) -> int:
 def _ask_command(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from retrieval.phrasing import rephrase
     from retrieval.qa import Answerer
     from retrieval.store import FactStore
-
-    from retrieval.phrasing import rephrase
 
     answer = rephrase(Answerer(FactStore(_data_folder(args)), _vectors(args)).ask(args.question))
     if args.format == "json":
