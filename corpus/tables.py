@@ -20,7 +20,6 @@ from corpus.rows import (
     has_figures,
     is_number_row,
     parse_grid_line,
-    parse_token_line,
     split_code,
     split_items,
     tokens_of,
@@ -432,4 +431,3 @@ def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Deci
         table.rows.append(row)
 
 
-__all__ = ["DocumentContext", "build_table", "choose_layout", "parse_token_line"]
