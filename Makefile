@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup browser run test bench lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (Python 3.11)"; exit 1; }
@@ -17,15 +17,16 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Until the web app lands, the main job checks the bundled corpus: findings on the terminal and an HTML
-# report with every finding highlighted in place (exit code 1 only means errors were found).
-run: setup
-	mkdir -p data
-	$(BIN)/gouji check corpus/samples || test $$? -eq 1
-	$(BIN)/gouji check corpus/samples --format html --output data/report.html || test $$? -eq 1
-	@echo "HTML report: data/report.html"
+# Browser tests drive Debian's Chromium (never `playwright install`); a CJK font so pages render Chinese.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "wenquanyi" || \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
-test: setup
+# The main job: the web app on 127.0.0.1:7860, indexing the bundled corpus on first start.
+run: setup
+	$(BIN)/gouji serve
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -5,6 +5,7 @@ half a document behind."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
@@ -37,7 +38,9 @@ class FactStore:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / "facts.sqlite"
-        self.connection = sqlite3.connect(self.path)
+        # the web app answers from worker threads: one connection, used under a lock
+        self.connection = sqlite3.connect(self.path, check_same_thread=False)
+        self.lock = threading.Lock()
         self.connection.row_factory = sqlite3.Row
         self.connection.execute("PRAGMA foreign_keys = ON")
         self.connection.execute("PRAGMA journal_mode = WAL")
@@ -53,7 +56,7 @@ class FactStore:
     def replace(self, document: dict, cells: Iterable[tuple], claims: Iterable[tuple], findings: Iterable[tuple],
                 passages: Iterable[tuple] = ()) -> None:
         """Store one document's facts, replacing what an earlier run stored for the same path."""
-        with self.connection:
+        with self.lock, self.connection:
             self.connection.execute("DELETE FROM documents WHERE path = ?", (document["path"],))
             cursor = self.connection.execute(
                 "INSERT INTO documents (path, sha256, department, aliases, region, year, kind, scope, template, pages)"
@@ -70,7 +73,7 @@ class FactStore:
                                         ((key, *passage) for passage in passages))
 
     def query(self, sql: str, parameters: tuple = ()) -> list[sqlite3.Row]:
-        with closing(self.connection.cursor()) as cursor:
+        with self.lock, closing(self.connection.cursor()) as cursor:
             return cursor.execute(sql, parameters).fetchall()
 
     def documents(self) -> list[sqlite3.Row]:

@@ -208,6 +208,15 @@ def _ask_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_command(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ui.app import serve
+
+    serve(Path(_data_folder(args)), args.host, args.port, facts_only=args.facts_only)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gouji", description="勾稽: budget disclosures, checked and searchable")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -244,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--data", metavar="DIR")
     search.add_argument("--format", choices=["text", "json"], default="text")
     search.set_defaults(handler=_search_command)
+    serve = commands.add_parser("serve", help="the web app (问答, 校核, 检索, 概览) on this machine")
+    serve.add_argument("--data", metavar="DIR")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--facts-only", action="store_true", help="no text index (faster first start)")
+    serve.set_defaults(handler=_serve_command)
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.set_defaults(handler=_rules_command)
     return parser

@@ -14,6 +14,7 @@ LABELS = {"error": "错误", "warning": "警告", "rounding": "舍入", "note": 
 STYLE = """
 body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC",sans-serif;margin:0}
 header{padding:8px 16px;background:#243447;color:#fff}
+header h2,header div{color:#fff !important}
 .doc{display:flex;gap:12px;padding:12px}
 .text{flex:3;font:13px/1.6 monospace;white-space:pre-wrap;border:1px solid #ddd;max-height:85vh;overflow:auto}
 .findings{flex:2;max-height:85vh;overflow:auto}

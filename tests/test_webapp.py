@@ -1,0 +1,89 @@
+"""The web app in a real browser: Playwright (pip) driving Debian's Chromium (/usr/bin/chromium, installed
+by `make test`). Asks a question and sees a cited answer, opens a citation, uploads a seed and sees a
+highlighted finding. Screenshots go to tests/screenshots/."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, seed
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "tests" / "screenshots"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test does)")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    data = tmp_path_factory.mktemp("app")
+    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--data", str(data), "--port", str(port),
+                                "--facts-only"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(process.stdout.read().decode())
+            time.sleep(0.5)
+    yield f"http://127.0.0.1:{port}", data
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server[0])
+        page.wait_for_selector("#question textarea", timeout=60000)
+        yield page
+        browser.close()
+
+
+def test_chat_answer_with_citations_and_open_one(page):
+    page.fill("#question textarea", "哪些部门的三公经费增加了")
+    page.press("#question textarea", "Enter")
+    page.wait_for_selector("#chat >> text=没有部门的三公经费增加", timeout=60000)
+    page.screenshot(path=str(SHOTS / "chat.png"), full_page=True)
+    page.locator("#citations label").first.click()
+    cited = page.wait_for_selector("#passage .cited", timeout=30000)
+    assert "三公" in cited.inner_text()
+    page.screenshot(path=str(SHOTS / "citation.png"), full_page=True)
+
+
+def test_upload_a_seed_and_see_a_highlighted_finding(page):
+    page.get_by_role("tab", name="校核").click()
+    page.set_input_files("#upload input[type=file]", str(seed("002")))
+    page.wait_for_timeout(1500)
+    page.click("#run-check")
+    page.wait_for_selector("#report >> text=资金分配情况各项之和 39.50 万元", timeout=120000)
+    highlighted = page.locator('#report .line[style*="background:#f8c4c4"]')
+    assert highlighted.count() >= 1
+    assert "预算安排规模" in highlighted.first.inner_text()
+    page.screenshot(path=str(SHOTS / "check.png"), full_page=True)
+
+
+def test_uploads_stay_in_the_data_folder_and_bad_types_are_refused(page, server):
+    data = server[1]
+    assert any((data / "uploads").glob("*.txt"))
+    assert all(path.parent == data / "uploads" for path in (data / "uploads").iterdir())

@@ -1,0 +1,268 @@
+"""The web app (gradio): 问答 (chat with citations), 校核 (check a disclosure), 检索 (precedents), 概览.
+
+Everything runs on 127.0.0.1 from the data folder; uploads are copied into DATA/uploads and reports are
+written to DATA/reports, nothing leaves the folder. Document text is always escaped before display.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Timeout
+from html import escape
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import gradio as gr  # noqa: E402 - after the offline switches above
+
+from retrieval.qa import Answer, Answerer  # noqa: E402
+from retrieval.store import FactStore  # noqa: E402
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+ALLOWED = {".pdf", ".txt", ".json"}
+TIME_LIMIT_SECONDS = 120
+EXAMPLES = ["哪些部门的三公经费增加了", "尉犁县总工会的三公经费是多少", "哪个部门项目支出最多", "各部门公务用车运行费",
+            "什么是三公经费", "有哪些文字与表格矛盾", "上年结转里有访惠聚经费的部门"]
+SEVERITIES = ["error", "warning", "rounding", "note"]
+CSS = """
+body, .gradio-container {font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif}
+.passage .line {font: 13px/1.7 monospace; white-space: pre-wrap; padding: 0 6px}
+.passage .cited {background: #fde68a}
+"""
+
+
+class App:
+    def __init__(self, data: Path, vectors=None):
+        self.data = data
+        self.store = FactStore(data)
+        self.vectors = vectors
+        self.answerer = Answerer(self.store, vectors)
+        self.pool = ThreadPoolExecutor(max_workers=2)
+
+    # ------------------------------------------------------------------ 问答
+    def ask(self, question: str, history: list):
+        question = (question or "").strip()
+        if not question:
+            return history, gr.update(), "", []
+        try:
+            answer: Answer = self.pool.submit(self.answerer.ask, question).result(timeout=TIME_LIMIT_SECONDS)
+        except Timeout:
+            return history + [{"role": "user", "content": question},
+                              {"role": "assistant", "content": "这个问题超出了时间限制，请换一种问法。"}], gr.update(), "", []
+        except Exception as error:  # noqa: BLE001 - a message in the page, never a traceback
+            return history + [{"role": "user", "content": question},
+                              {"role": "assistant", "content": f"出错了：{type(error).__name__}。请换一种问法。"}], \
+                gr.update(), "", []
+        lines = [answer.answer, ""]
+        choices = []
+        for number, citation in enumerate(answer.citations, start=1):
+            where = citation.table or citation.section or ""
+            label = f"[{number}] {Path(citation.path).name} 第{citation.line}行 {where}".strip()
+            lines.append(f"{label}：“{citation.quote[:60]}”")
+            choices.append(label)
+        history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": "\n".join(lines)}]
+        citations = [(c.path, c.line) for c in answer.citations]
+        return history, gr.update(choices=choices, value=None), "", citations
+
+    def show_citation(self, choice: str | None, citations: list) -> str:
+        if not choice:
+            return ""
+        number = int(choice.split("]")[0].strip("[")) - 1
+        path, line = citations[number]
+        return passage_html(Path(path), line)
+
+    # ------------------------------------------------------------------ 校核
+    def check(self, upload, picked: str | None, severities: list[str], families: list[str]):
+        from checker.report import html as html_report
+        from checker.runner import check_document
+        from corpus import InputError, parse_document
+
+        try:
+            path = self._accept(upload) if upload else (Path(picked) if picked else None)
+        except ValueError as error:
+            return f"<p class='error'>{escape(str(error))}</p>", None
+        if path is None:
+            return "<p>请上传文件或从资料库中选择一份。</p>", None
+        try:
+            report = self.pool.submit(lambda: check_document(parse_document(str(path)))).result(
+                timeout=TIME_LIMIT_SECONDS)
+        except InputError as error:
+            return f"<p class='error'>{escape(str(error))}</p>", None
+        except Timeout:
+            return "<p class='error'>检查超出时间限制。</p>", None
+        except Exception as error:  # noqa: BLE001 - a message in the page, never a traceback
+            return f"<p class='error'>检查失败：{escape(type(error).__name__)}</p>", None
+        files = self._write_reports(report, path)
+        report.findings = [f for f in report.findings if f.severity in severities and f.family in families]
+        return html_report.render([report]), files
+
+    def _accept(self, upload) -> Path:
+        """An upload, checked and copied into DATA/uploads under a content name (no path from outside)."""
+        source = Path(upload if isinstance(upload, str) else upload.name)
+        suffix = source.suffix.lower()
+        if suffix not in ALLOWED:
+            raise ValueError(f"不支持的文件类型 {suffix or '(无扩展名)'}：请上传 PDF、TXT 或 JSON。")
+        size = source.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise ValueError(f"文件过大（{size / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB。")
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        target = self.data / "uploads" / f"{digest}{suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return target
+
+    def _write_reports(self, report, path: Path) -> list[str]:
+        from checker.report import html, json, xlsx
+
+        folder = self.data / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = path.stem
+        outputs = {f"{stem}.json": json.render([report]).encode("utf-8"),
+                   f"{stem}.html": html.render([report]).encode("utf-8"), f"{stem}.xlsx": xlsx.render([report])}
+        if report.document.style == "pdf":
+            from checker.report import pdf
+
+            outputs[f"{stem}.annotated.pdf"] = pdf.render([report])
+        written = []
+        for name, content in outputs.items():
+            (folder / name).write_bytes(content)
+            written.append(str(folder / name))
+        return written
+
+    # ------------------------------------------------------------------ 检索
+    def search(self, query: str, year: str, department: str, kind: str):
+        query = (query or "").strip()
+        if not query:
+            return [], None
+        filters = {"year": int(year) if year and year != "全部" else None,
+                   "department": department if department and department != "全部" else None,
+                   "kind": kind if kind and kind != "全部" else None}
+        rows = []
+        if self.vectors is not None and self.vectors.count():
+            from retrieval.search import hybrid_search
+
+            for passage in hybrid_search(self.vectors, query, {k: v for k, v in filters.items() if v}, k=20):
+                meta = passage.metadata
+                rows.append([meta["department"], meta["year"], meta["table"] or meta["section"],
+                             f"{Path(meta['path']).name}:{meta['line']}", passage.page_content[:200]])
+        else:
+            answer = self.answerer.ask(query)
+            rows = [[c.department, c.year, c.table or c.section or "", f"{Path(c.path).name}:{c.line}", c.quote]
+                    for c in answer.citations]
+        target = self.data / "reports" / "search.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["部门", "年度", "章节/表", "位置", "原文"])
+            writer.writerows(rows)
+        return rows, str(target)
+
+    # ------------------------------------------------------------------ 概览
+    def overview(self):
+        import pandas as pd
+
+        documents = pd.DataFrame([{"部门": d["department"], "年度": d["year"], "类型": d["kind"], "范围": d["scope"]}
+                                  for d in self.store.documents()])
+        sangong = []
+        for document in self.answerer.documents:
+            found = self.answerer.item_value(document, "三公经费")
+            if found:
+                sangong.append({"部门": f"{document['department']} {document['year']}", "三公经费（万元）": found[0]})
+        findings = pd.DataFrame([dict(row) for row in self.store.query(
+            "SELECT rule AS 规则, COUNT(*) AS 数量 FROM findings WHERE severity IN ('error', 'warning') GROUP BY rule")])
+        return documents, pd.DataFrame(sangong or [{"部门": "", "三公经费（万元）": 0}]), \
+            findings if not findings.empty else pd.DataFrame([{"规则": "", "数量": 0}])
+
+
+def passage_html(path: Path, line: int, around: int = 6) -> str:
+    """The cited line in its document, highlighted, with a few lines around it (all text escaped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n") if path.suffix != ".pdf" else _pdf_lines(path)
+    except (OSError, UnicodeDecodeError):
+        return "<p>无法打开原文。</p>"
+    start, end = max(1, line - around), min(len(lines), line + around)
+    rows = []
+    for number in range(start, end + 1):
+        text = escape(lines[number - 1].replace("\f", ""))
+        cls = "line cited" if number == line else "line"
+        rows.append(f'<div class="{cls}" data-line="{number}">{number:>5}  {text}</div>')
+    return f'<div class="passage"><b>{escape(path.name)}</b>{"".join(rows)}</div>'
+
+
+def _pdf_lines(path: Path) -> list[str]:
+    from corpus.readers import read_source
+
+    return read_source(str(path)).text.split("\n")
+
+
+def build(data: Path, vectors=None) -> gr.Blocks:
+    app = App(data, vectors)
+    documents = app.answerer.documents
+    departments = ["全部"] + sorted({d["department"] for d in documents if d["department"]})
+    years = ["全部"] + sorted({str(d["year"]) for d in documents if d["year"]})
+    families = ["text-table", "arithmetic", "lists", "repeats", "table-internal", "cross-table", "completeness",
+                "wording"]
+    with gr.Blocks(title="勾稽 gouji") as blocks:
+        gr.Markdown("# 勾稽 · 部门预算公开 校核与问答")
+        with gr.Tab("问答"):
+            chatbot = gr.Chatbot(label="问答", height=420, elem_id="chat")
+            question = gr.Textbox(label="问题", placeholder="例如：哪些部门的三公经费增加了", elem_id="question")
+            gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+            citations = gr.State([])
+            pick = gr.Radio(label="引用（点选查看原文）", choices=[], elem_id="citations")
+            passage = gr.HTML(elem_id="passage")
+            question.submit(app.ask, [question, chatbot], [chatbot, pick, question, citations])
+            pick.change(app.show_citation, [pick, citations], passage)
+        with gr.Tab("校核"):
+            with gr.Row():
+                upload = gr.File(label="上传 PDF 或文本（≤50 MB）", file_types=sorted(ALLOWED), elem_id="upload")
+                picked = gr.Dropdown([d["path"] for d in documents], label="或从资料库选择", value=None)
+            with gr.Row():
+                severity = gr.CheckboxGroup(SEVERITIES, value=SEVERITIES, label="严重程度")
+                family = gr.CheckboxGroup(families, value=families, label="规则类别")
+            run = gr.Button("检查", variant="primary", elem_id="run-check")
+            report = gr.HTML(elem_id="report")
+            downloads = gr.File(label="下载报告（JSON / HTML / Excel 检查表 / 批注 PDF）", file_count="multiple")
+            run.click(app.check, [upload, picked, severity, family], [report, downloads])
+        with gr.Tab("检索"):
+            with gr.Row():
+                query = gr.Textbox(label="检索", placeholder="例如：上年结转里有访惠聚经费的部门", scale=3)
+                year = gr.Dropdown(years, value="全部", label="年度")
+                department = gr.Dropdown(departments, value="全部", label="部门")
+                kind = gr.Dropdown(["全部", "预算", "决算"], value="全部", label="类型")
+            results = gr.Dataframe(headers=["部门", "年度", "章节/表", "位置", "原文"], wrap=True)
+            export = gr.File(label="导出 CSV")
+            query.submit(app.search, [query, year, department, kind], [results, export])
+        with gr.Tab("概览"):
+            table = gr.Dataframe(label="资料库")
+            chart = gr.BarPlot(x="部门", y="三公经费（万元）", label="各部门三公经费")
+            rules = gr.BarPlot(x="规则", y="数量", label="发现的问题（按规则）")
+            blocks.load(app.overview, None, [table, chart, rules])
+    return blocks
+
+
+def serve(data: Path, host: str, port: int, facts_only: bool = False) -> None:
+    from corpus import __file__ as corpus_file
+    from retrieval.indexer import index
+
+    store = FactStore(data)
+    vectors = None
+    if not facts_only:
+        from retrieval.vectors import VectorIndex
+
+        vectors = VectorIndex(data)
+    if not store.documents():
+        samples = Path(corpus_file).parent / "samples"
+        print(f"首次启动：正在索引内置资料 {samples} …", flush=True)
+        result = index([str(samples)], store, progress=lambda path: print(f"  {Path(path).name}", flush=True),
+                       vectors=vectors)
+        print(f"已索引 {len(result.indexed)} 份。", flush=True)
+    build(data, vectors).launch(server_name=host, server_port=port, share=False, css=CSS,
+                                allowed_paths=[str(data / "reports")])
