@@ -67,9 +67,9 @@ def ask_latency(name: str, folder: Path) -> None:
 
 
 def main() -> None:
+    from corpus import parse_document
     from retrieval.chunks import chunks
     from retrieval.embeddings import model
-    from corpus import parse_document
 
     texts = [c.text for c in chunks(parse_document(str(next((ROOT / "corpus" / "samples").glob("000_*.txt")))))]
     model()

@@ -20,10 +20,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-import gradio as gr  # noqa: E402 - after the offline switches above
+import gradio as gr
 
-from retrieval.qa import Answer, Answerer  # noqa: E402
-from retrieval.store import FactStore  # noqa: E402
+from retrieval.qa import Answer, Answerer
+from retrieval.store import FactStore
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".txt", ".json"}
