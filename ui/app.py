@@ -137,8 +137,10 @@ class App:
         return written
 
     # ------------------------------------------------------------------ 检索
-    def search(self, query: str, year: str, department: str, kind: str):
+    def search(self, query: str, year: str, department: str, kind: str, item: str = "全部"):
         query = (query or "").strip()
+        if item and item != "全部":
+            query = f"{item} {query}".strip()  # an item narrows the passages to those naming it
         if not query:
             return [], None
         filters = {"year": int(year) if year and year != "全部" else None,
@@ -237,9 +239,10 @@ def build(data: Path, vectors=None) -> gr.Blocks:
                 year = gr.Dropdown(years, value="全部", label="年度")
                 department = gr.Dropdown(departments, value="全部", label="部门")
                 kind = gr.Dropdown(["全部", "预算", "决算"], value="全部", label="类型")
+                item = gr.Dropdown(["全部", *aliases()["items"]], value="全部", label="项目")
             results = gr.Dataframe(headers=["部门", "年度", "章节/表", "位置", "原文"], wrap=True)
             export = gr.File(label="导出 CSV")
-            query.submit(app.search, [query, year, department, kind], [results, export])
+            query.submit(app.search, [query, year, department, kind, item], [results, export])
         with gr.Tab("概览"):
             table = gr.Dataframe(label="资料库")
             chart = gr.BarPlot(x="部门", y="三公经费（万元）", label="各部门三公经费")
