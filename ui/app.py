@@ -22,6 +22,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr
 
+from retrieval.aliases import aliases
 from retrieval.qa import Answer, Answerer
 from retrieval.store import FactStore
 
