@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/retrieval_bench.py
+	$(BIN)/python bench/scale_bench.py
 
 lint: setup
 	$(BIN)/ruff check corpus checker retrieval ui tests bench
