@@ -145,42 +145,70 @@ class Answerer:
         return Citation(document["path"], document["department"] or "", document["year"], claim["section"], None,
                         claim["page"], claim["line"], claim["quote"])
 
-    def item_value(self, document: dict, item: str):
-        """(value in 万元, citation) of an item in one document: the table cell, else the narrative."""
+    def _first_per_document(self, sql: str, ids: list[int], parameters: tuple) -> dict[int, object]:
+        """The first row per document of a query over many documents at once (one query, not one each)."""
+        found: dict[int, object] = {}
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk:chunk + 900]
+            rows = self.store.query(sql.format(ids=",".join("?" * len(part))), (*parameters, *part))
+            for row in rows:
+                found.setdefault(row["document"], row)
+        return found
+
+    def item_values(self, documents: list[dict], item: str) -> dict[int, tuple]:
+        """{document id: (value in 万元, citation)}: the table cell, else the narrative's amount."""
+        ids = [d["id"] for d in documents]
+        by_id = {d["id"]: d for d in documents}
         kind, key = ITEM_TABLES.get(item, (None, item))
+        cells: dict[int, object] = {}
         if kind:
             # the item's own column first (Jiangsu prints 三公经费 beside a 合计 that adds 会议费 and 培训费)
-            rows = self.store.query(
-                "SELECT * FROM cells WHERE document = ? AND table_kind = ? AND column_key = ? ORDER BY value DESC",
-                (document["id"], kind, item)) or self.store.query(
-                "SELECT * FROM cells WHERE document = ? AND table_kind = ? AND "
-                "((concept = ? AND column_key IN ('合计', '金额')) OR column_key = ? OR (? = '合计' AND concept = '合计'))"
-                " ORDER BY value DESC", (document["id"], kind, key, key, key))
-            if rows:
-                row = rows[0]
-                quote = f"{row['table_title']} {row['row_label']} {row['column_key']}: {row['printed']}".strip()
-                return row["value"], Citation(document["path"], document["department"] or "", document["year"], None,
-                                              row["table_title"], row["page"], row["line"], quote)
-        claims = self.store.query("SELECT * FROM claims WHERE document = ? AND concept = ? AND kind = 'amount' "
-                                  "AND unit = '万元' ORDER BY line", (document["id"], item))
-        if claims:
-            return claims[0]["value"], self._cite(document, claims[0])
-        return None
+            cells = self._first_per_document(
+                "SELECT * FROM cells WHERE table_kind = ? AND column_key = ? AND document IN ({ids})"
+                " ORDER BY document, value DESC", ids, (kind, item))
+            rest = [i for i in ids if i not in cells]
+            cells |= self._first_per_document(
+                "SELECT * FROM cells WHERE table_kind = ? AND ((concept = ? AND column_key IN ('合计', '金额'))"
+                " OR column_key = ? OR (? = '合计' AND concept = '合计')) AND document IN ({ids})"
+                " ORDER BY document, value DESC", rest, (kind, key, key, key))
+        values: dict[int, tuple] = {}
+        for identifier, row in cells.items():
+            document = by_id[identifier]
+            quote = f"{row['table_title']} {row['row_label']} {row['column_key']}: {row['printed']}".strip()
+            values[identifier] = (row["value"], Citation(document["path"], document["department"] or "",
+                                                         document["year"], None, row["table_title"], row["page"],
+                                                         row["line"], quote))
+        claims = self._first_per_document(
+            "SELECT * FROM claims WHERE concept = ? AND kind = 'amount' AND unit = '万元' AND document IN ({ids})"
+            " ORDER BY document, line", [i for i in ids if i not in values], (item,))
+        for identifier, row in claims.items():
+            values[identifier] = (row["value"], self._cite(by_id[identifier], row))
+        return values
 
-    def item_change(self, document: dict, item: str):
-        """(signed change in 万元 or None, rate or None, citation) the narrative states for an item."""
-        rows = self.store.query("SELECT * FROM claims WHERE document = ? AND concept = ? AND kind IN "
-                                "('change_amount', 'change_rate', 'flat') ORDER BY line", (document["id"], item))
-        if not rows:
-            return None
-        amount = next((r for r in rows if r["kind"] in ("change_amount", "flat")), None)
-        rate = next((r for r in rows if r["kind"] == "change_rate"), None)
-        first = amount or rate
+    def item_value(self, document: dict, item: str):
+        return self.item_values([document], item).get(document["id"])
+
+    def item_changes(self, documents: list[dict], item: str) -> dict[int, tuple]:
+        """{document id: (signed change in 万元 or None, rate or None, citation)} as the narrative states."""
+        by_id = {d["id"]: d for d in documents}
+        rows_by_document: dict[int, list] = {}
+        ids = list(by_id)
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk:chunk + 900]
+            for row in self.store.query(
+                    f"SELECT * FROM claims WHERE concept = ? AND kind IN ('change_amount', 'change_rate', 'flat') "
+                    f"AND document IN ({','.join('?' * len(part))}) ORDER BY document, line", (item, *part)):
+                rows_by_document.setdefault(row["document"], []).append(row)
 
         def signed(row):
             return None if row is None or row["value"] is None else row["value"] * (row["direction"] or 1)
 
-        return signed(amount), signed(rate), self._cite(document, first)
+        changes = {}
+        for identifier, rows in rows_by_document.items():
+            amount = next((r for r in rows if r["kind"] in ("change_amount", "flat")), None)
+            rate = next((r for r in rows if r["kind"] == "change_rate"), None)
+            changes[identifier] = (signed(amount), signed(rate), self._cite(by_id[identifier], amount or rate))
+        return changes
 
     # ------------------------------------------------------------------ intents
     @staticmethod
@@ -192,8 +220,10 @@ class Answerer:
         if not slots.item:
             return None
         parts, citations = [], []
-        for document in self._docs(slots):
-            found = self.item_value(document, slots.item)
+        documents = self._docs(slots)
+        values = self.item_values(documents, slots.item)
+        for document in documents:
+            found = values.get(document["id"])
             if found is None:
                 continue
             value, citation = found
@@ -208,9 +238,10 @@ class Answerer:
         direction = slots.direction or 1
         word = "增加" if direction > 0 else "减少"
         matching, others, citations = [], [], []
-        for document in self._docs(Slots(year=slots.year)):
-            change = self.item_change(document, item)
-            value = self.item_value(document, item)
+        documents = self._docs(Slots(year=slots.year))
+        changes, values = self.item_changes(documents, item), self.item_values(documents, item)
+        for document in documents:
+            change, value = changes.get(document["id"]), values.get(document["id"])
             if change is None and value is None:
                 continue
             amount, rate, citation = change if change else (None, None, value[1])
@@ -235,8 +266,9 @@ class Answerer:
 
     def _ranking(self, question: str, slots: Slots) -> Answer | None:
         item = slots.item or "项目支出"
-        values = [(found[0], document, found[1]) for document in self._docs(Slots(year=slots.year))
-                  if (found := self.item_value(document, item)) is not None]
+        documents = self._docs(Slots(year=slots.year))
+        found_values = self.item_values(documents, item)
+        values = [(found_values[d["id"]][0], d, found_values[d["id"]][1]) for d in documents if d["id"] in found_values]
         if not values:
             return None
         lowest = re.search(r"最少|最低|least|lowest", question.lower()) is not None
@@ -249,8 +281,9 @@ class Answerer:
 
     def _list(self, question: str, slots: Slots) -> Answer | None:
         item = slots.item or "三公经费"
-        rows = [(document, found) for document in self._docs(Slots(year=slots.year))
-                if (found := self.item_value(document, item)) is not None]
+        documents = self._docs(Slots(year=slots.year))
+        found_values = self.item_values(documents, item)
+        rows = [(d, found_values[d["id"]]) for d in documents if d["id"] in found_values]
         if not rows:
             return None
         text = f"各部门{item}：" + "；".join(f"{self.who(d)}（{d['year']}年）{v:,.2f} 万元" for d, (v, _) in rows) + "。"
@@ -266,10 +299,16 @@ class Answerer:
 
     def _contradiction(self, question: str, slots: Slots) -> Answer | None:
         parts, citations = [], []
-        for document in self._docs(slots):
-            rows = self.store.query("SELECT * FROM findings WHERE document = ? AND severity = 'error' ORDER BY line",
-                                    (document["id"],))
-            for row in rows:
+        documents = self._docs(slots)
+        by_document: dict[int, list] = {}
+        ids = [d["id"] for d in documents]
+        for chunk in range(0, len(ids), 900):
+            part = ids[chunk:chunk + 900]
+            for row in self.store.query(f"SELECT * FROM findings WHERE severity = 'error' AND document IN "
+                                        f"({','.join('?' * len(part))}) ORDER BY document, line", tuple(part)):
+                by_document.setdefault(row["document"], []).append(row)
+        for document in documents:
+            for row in by_document.get(document["id"], []):
                 parts.append(f"{self.who(document)}（{document['year']}年）第{row['line']}行：{row['message']}")
                 citations.append(Citation(document["path"], document["department"] or "", document["year"], None,
                                           None, row["page"], row["line"], row["quote"][:200]))
