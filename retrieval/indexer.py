@@ -80,18 +80,45 @@ def facts(document, report, statements) -> tuple[dict, list[tuple], list[tuple],
     return record, cells, claims, found
 
 
-def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | None = None,
-          vectors=None) -> IndexResult:
-    """Index documents into the fact store and, when given, the text index. The text index is written
-    first and the fact store last, so a run killed in between re-indexes that document next time."""
+@dataclass
+class Prepared:
+    """One document's facts and chunks, computed in a worker and stored by the one writer."""
+
+    path: str
+    digest: str
+    record: dict
+    cells: list[tuple]
+    claims: list[tuple]
+    findings: list[tuple]
+    passages: list[tuple]
+    chunks: list
+
+
+def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
+    """Parse and check one document (picklable result, so it can run in another process)."""
     from checker.runner import check_document
     from corpus import InputError, parse_document
+    from retrieval.chunks import chunks
 
+    try:
+        document = parse_document(*group)
+    except InputError as error:
+        return group[0], error.problem
+    report = check_document(document)
+    record, cells, claims, found = facts(document, report, report.statements)
+    record["sha256"] = digest
+    return Prepared(group[0], digest, record, cells, claims, found, passages(document), chunks(document))
+
+
+def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | None = None,
+          vectors=None, jobs: int = 1) -> IndexResult:
+    """Index documents into the fact store and, when given, the text index. Parsing and checking may run
+    in `jobs` processes; this process alone writes. The text index is written first and the fact store
+    last, so a run killed in between re-indexes that document next time."""
     result = IndexResult([], [], [])
+    todo: list[tuple[list[str], str]] = []
     for group in expand(paths):
         path = group[0]
-        if progress:
-            progress(path)
         try:
             digest = sha256(group)
         except OSError as error:
@@ -99,19 +126,28 @@ def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | 
             continue
         if store.sha256_of(path) == digest:
             result.skipped.append(path)
+            if progress:
+                progress(path)
             continue
-        try:
-            document = parse_document(*group)
-        except InputError as error:
-            result.failed.append((path, error.problem))
-            continue
-        report = check_document(document)
-        if vectors is not None:
-            from retrieval.chunks import chunks
+        todo.append((group, digest))
+    if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
 
-            vectors.replace(document.path, chunks(document))
-        record, cells, claims, found = facts(document, report, report.statements)
-        record["sha256"] = digest
-        store.replace(record, cells, claims, found, passages(document))
-        result.indexed.append(path)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            _store_all(pool.map(prepare, *zip(*todo)), store, vectors, progress, result)
+    else:
+        _store_all((prepare(group, digest) for group, digest in todo), store, vectors, progress, result)
     return result
+
+
+def _store_all(prepared, store: FactStore, vectors, progress, result: IndexResult) -> None:
+    for item in prepared:
+        if isinstance(item, tuple):
+            result.failed.append(item)
+        else:
+            if vectors is not None:
+                vectors.replace(item.path, item.chunks)
+            store.replace(item.record, item.cells, item.claims, item.findings, item.passages)
+            result.indexed.append(item.path)
+        if progress:
+            progress(item[0] if isinstance(item, tuple) else item.path)

@@ -218,3 +218,17 @@ def test_llm_phrasing_is_off_by_default_and_never_changes_figures(monkeypatch):
     monkeypatch.delenv("GOUJI_LLM_URL", raising=False)
     assert rephrase(answer) is answer
     assert figures("共 1,747.75 万元，增长 5.71%") == {"1747.75", "5.71"}
+
+
+def test_index_with_two_processes_stores_the_same_facts(tmp_path):
+    from retrieval.indexer import index
+    from retrieval.store import FactStore
+
+    counts = []
+    for jobs in (1, 2):
+        store = FactStore(tmp_path / f"jobs{jobs}")
+        result = index([str(SAMPLES)], store, jobs=jobs)
+        assert len(result.indexed) == 5
+        counts.append([store.query(f"SELECT COUNT(*) AS n, SUM(value) AS s FROM {table}")[0][:]
+                       for table in ("cells", "claims")])
+    assert counts[0] == counts[1]

@@ -145,7 +145,7 @@ def _index_command(args: argparse.Namespace) -> int:
 
         vectors = VectorIndex(_data_folder(args))
     bar = tqdm(total=len(expand(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
-    result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors)
+    result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors, jobs=args.jobs)
     bar.close()
     for path, problem in result.failed:
         print(f"gouji: {path}: {problem}", file=sys.stderr)
@@ -238,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--data", metavar="DIR", help="data folder (default: $GOUJI_DATA or ./data)")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
     index.add_argument("--facts-only", action="store_true", help="skip the text index (no embeddings)")
+    index.add_argument("--jobs", type=int, default=1, metavar="N", help="parse and check in N processes")
     index.set_defaults(handler=_index_command)
     ask = commands.add_parser("ask", help="answer a question from the indexed facts, with citations")
     ask.add_argument("question")
