@@ -145,14 +145,17 @@ class Answerer:
         return Citation(document["path"], document["department"] or "", document["year"], claim["section"], None,
                         claim["page"], claim["line"], claim["quote"])
 
-    def _first_per_document(self, sql: str, ids: list[int], parameters: tuple) -> dict[int, object]:
-        """The first row per document of a query over many documents at once (one query, not one each)."""
-        found: dict[int, object] = {}
+    def _rows(self, sql: str, ids: list[int], parameters: tuple = ()):
+        """Rows of a query over many documents at once ("document IN ({ids})"), 900 ids a query."""
         for chunk in range(0, len(ids), 900):
             part = ids[chunk:chunk + 900]
-            rows = self.store.query(sql.format(ids=",".join("?" * len(part))), (*parameters, *part))
-            for row in rows:
-                found.setdefault(row["document"], row)
+            yield from self.store.query(sql.format(ids=",".join("?" * len(part))), (*parameters, *part))
+
+    def _first_per_document(self, sql: str, ids: list[int], parameters: tuple) -> dict[int, object]:
+        """The first row per document of a query over many documents (one query, not one each)."""
+        found: dict[int, object] = {}
+        for row in self._rows(sql, ids, parameters):
+            found.setdefault(row["document"], row)
         return found
 
     def item_values(self, documents: list[dict], item: str) -> dict[int, tuple]:
@@ -192,13 +195,9 @@ class Answerer:
         """{document id: (signed change in 万元 or None, rate or None, citation)} as the narrative states."""
         by_id = {d["id"]: d for d in documents}
         rows_by_document: dict[int, list] = {}
-        ids = list(by_id)
-        for chunk in range(0, len(ids), 900):
-            part = ids[chunk:chunk + 900]
-            for row in self.store.query(
-                    f"SELECT * FROM claims WHERE concept = ? AND kind IN ('change_amount', 'change_rate', 'flat') "
-                    f"AND document IN ({','.join('?' * len(part))}) ORDER BY document, line", (item, *part)):
-                rows_by_document.setdefault(row["document"], []).append(row)
+        for row in self._rows("SELECT * FROM claims WHERE concept = ? AND kind IN ('change_amount', 'change_rate',"
+                              " 'flat') AND document IN ({ids}) ORDER BY document, line", list(by_id), (item,)):
+            rows_by_document.setdefault(row["document"], []).append(row)
 
         def signed(row):
             return None if row is None or row["value"] is None else row["value"] * (row["direction"] or 1)
@@ -301,12 +300,9 @@ class Answerer:
         parts, citations = [], []
         documents = self._docs(slots)
         by_document: dict[int, list] = {}
-        ids = [d["id"] for d in documents]
-        for chunk in range(0, len(ids), 900):
-            part = ids[chunk:chunk + 900]
-            for row in self.store.query(f"SELECT * FROM findings WHERE severity = 'error' AND document IN "
-                                        f"({','.join('?' * len(part))}) ORDER BY document, line", tuple(part)):
-                by_document.setdefault(row["document"], []).append(row)
+        for row in self._rows("SELECT * FROM findings WHERE severity = 'error' AND document IN ({ids})"
+                              " ORDER BY document, line", [d["id"] for d in documents]):
+            by_document.setdefault(row["document"], []).append(row)
         for document in documents:
             for row in by_document.get(document["id"], []):
                 parts.append(f"{self.who(document)}（{document['year']}年）第{row['line']}行：{row['message']}")
