@@ -26,13 +26,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def build(name: str, paths: list[str], embed: bool) -> Path:
-    from retrieval.indexer import expand, index
+    from corpus.readers import document_groups
+    from retrieval.indexer import index
     from retrieval.store import FactStore
     from retrieval.vectors import VectorIndex
 
     folder = Path(tempfile.mkdtemp(prefix=f"gouji-bench-{name}-"))
     vectors = VectorIndex(folder) if embed else None
-    documents = len(expand(paths))
+    documents = len(document_groups(paths))
     start = time.perf_counter()
     index(paths, FactStore(folder), vectors=vectors)
     seconds = time.perf_counter() - start

@@ -183,7 +183,3 @@ class Document:
             yield from part.paragraphs
             for section in part.walk_sections():
                 yield from section.paragraphs
-
-    def sections(self):
-        for part in self.parts:
-            yield from part.walk_sections()

@@ -23,7 +23,3 @@ class Source:
     lines: list[SourceLine]
     page_count: int | None = None
     sources: tuple[str, ...] = ()
-
-    @property
-    def content_lines(self) -> list[SourceLine]:
-        return [line for line in self.lines if line.text.strip()]

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.readers import document_groups
 from corpus.vocab import normalize
 from retrieval.aliases import department_names, item_synonyms
 from retrieval.store import FactStore
-
-SUPPORTED = (".txt", ".pdf", ".json")
 
 
 @dataclass
@@ -26,16 +25,6 @@ def sha256(paths: list[str]) -> str:
     for path in paths:
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()
-
-
-def expand(paths: list[str]) -> list[list[str]]:
-    groups = []
-    for path in paths:
-        if Path(path).is_dir():
-            groups += [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in SUPPORTED]
-        else:
-            groups.append(path.split("+"))
-    return groups
 
 
 def item_of(text: str) -> str | None:
@@ -117,7 +106,7 @@ def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | 
     last, so a run killed in between re-indexes that document next time."""
     result = IndexResult([], [], [])
     todo: list[tuple[list[str], str]] = []
-    for group in expand(paths):
+    for group in document_groups(paths):
         path = group[0]
         try:
             digest = sha256(group)

@@ -188,9 +188,6 @@ class Answerer:
             values[identifier] = (row["value"], self._cite(by_id[identifier], row))
         return values
 
-    def item_value(self, document: dict, item: str):
-        return self.item_values([document], item).get(document["id"])
-
     def item_changes(self, documents: list[dict], item: str) -> dict[int, tuple]:
         """{document id: (signed change in 万元 or None, rate or None, citation)} as the narrative states."""
         by_id = {d["id"]: d for d in documents}

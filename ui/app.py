@@ -173,11 +173,9 @@ class App:
 
         documents = pd.DataFrame([{"部门": d["department"], "年度": d["year"], "类型": d["kind"], "范围": d["scope"]}
                                   for d in self.store.documents()])
-        sangong = []
-        for document in self.answerer.documents:
-            found = self.answerer.item_value(document, "三公经费")
-            if found:
-                sangong.append({"部门": f"{document['department']} {document['year']}", "三公经费（万元）": found[0]})
+        values = self.answerer.item_values(self.answerer.documents, "三公经费")
+        sangong = [{"部门": f"{d['department']} {d['year']}", "三公经费（万元）": values[d["id"]][0]}
+                   for d in self.answerer.documents if d["id"] in values]
         findings = pd.DataFrame([dict(row) for row in self.store.query(
             "SELECT rule AS 规则, COUNT(*) AS 数量 FROM findings WHERE severity IN ('error', 'warning') GROUP BY rule")])
         return documents, pd.DataFrame(sangong or [{"部门": "", "三公经费（万元）": 0}]), \

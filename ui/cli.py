@@ -14,8 +14,9 @@ def _parse_command(args: argparse.Namespace) -> int:
 
     status = 0
     documents = []
-    for group in args.files:
-        paths = group.split("+")  # narrative.pdf+tables.pdf: one document published as two files
+    from corpus.readers import document_groups
+
+    for paths in document_groups(args.files):
         try:
             documents.append(parse_document(*paths))
         except InputError as error:
@@ -28,19 +29,6 @@ def _parse_command(args: argparse.Namespace) -> int:
     elif documents:
         print("\n\n".join(document_text(document) for document in documents))
     return status
-
-
-def _expand(paths: list[str]) -> list[list[str]]:
-    """Files as given ('a.pdf+b.pdf' is one document); a folder means the disclosures in it."""
-    from pathlib import Path
-
-    groups = []
-    for path in paths:
-        if Path(path).is_dir():
-            groups += [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in (".txt", ".pdf", ".json")]
-        else:
-            groups.append(path.split("+"))
-    return groups
 
 
 def _config() -> dict:
@@ -74,7 +62,9 @@ def _check_command(args: argparse.Namespace) -> int:
     ignore = (args.ignore or ",".join(config.get("ignore", []))).split(",") if (args.ignore or config.get("ignore")) \
         else None
     reports, status = [], 0
-    groups = _expand(args.paths)
+    from corpus.readers import document_groups
+
+    groups = document_groups(args.paths)
     if args.jobs > 1 and len(groups) > 1:
         from concurrent.futures import ProcessPoolExecutor
         from functools import partial
@@ -135,7 +125,8 @@ def _data_folder(args: argparse.Namespace) -> str:
 def _index_command(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from retrieval.indexer import expand, index
+    from corpus.readers import document_groups
+    from retrieval.indexer import index
     from retrieval.store import FactStore
 
     store = FactStore(_data_folder(args))
@@ -144,7 +135,7 @@ def _index_command(args: argparse.Namespace) -> int:
         from retrieval.vectors import VectorIndex
 
         vectors = VectorIndex(_data_folder(args))
-    bar = tqdm(total=len(expand(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
+    bar = tqdm(total=len(document_groups(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
     result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors, jobs=args.jobs)
     bar.close()
     for path, problem in result.failed:

@@ -17,35 +17,21 @@ class NotAPdf(ValueError):
     pass
 
 
-def _page_map(sources: list[str]) -> list[tuple[int, int]]:
+def _page_map(documents: list) -> list[tuple[int, int]]:
     """Document page (1-based) -> (source index, page index in that file)."""
-    import pypdfium2 as pdfium
-
-    pages = []
-    for index, path in enumerate(sources):
-        document = pdfium.PdfDocument(path)
-        pages += [(index, page) for page in range(len(document))]
-        document.close()
-    return pages
+    return [(index, page) for index, document in enumerate(documents) for page in range(len(document))]
 
 
-def _rects(path: str, page_index: int, needle: str) -> list[tuple[float, float, float, float]]:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(path)
-    try:
-        textpage = document[page_index].get_textpage()
-        searcher = textpage.search(needle, match_case=True)
-        hit = searcher.get_next()
-        if hit is None:
-            return []
-        start, count = hit
-        return [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
-    finally:
-        document.close()
+def _rects(document, page_index: int, needle: str) -> list[tuple[float, float, float, float]]:
+    textpage = document[page_index].get_textpage()
+    hit = textpage.search(needle, match_case=True).get_next()
+    if hit is None:
+        return []
+    start, count = hit
+    return [textpage.get_rect(i) for i in range(textpage.count_rects(start, count))]
 
 
-def _annotate(writer, report: Report, sources: list[str], pages: list[tuple[int, int]], finding: Finding) -> None:
+def _annotate(writer, report: Report, sources: list, pages: list[tuple[int, int]], finding: Finding) -> None:
     from pypdf.annotations import Highlight, Text
     from pypdf.generic import ArrayObject, FloatObject
 
@@ -76,12 +62,19 @@ def render(reports: list[Report]) -> bytes:
     sources = report.document.sources or [report.document.path]
     if report.document.style != "pdf":
         raise NotAPdf(f"{report.document.path}: the pdf report annotates the original PDF; this input is text")
+    import pypdfium2 as pdfium
+
     writer = PdfWriter()
     for path in sources:
         writer.append(PdfReader(path))
-    pages = _page_map(sources)
-    for finding in report.findings:
-        _annotate(writer, report, sources, pages, finding)
+    opened = [pdfium.PdfDocument(path) for path in sources]  # searched for every finding: opened once
+    try:
+        pages = _page_map(opened)
+        for finding in report.findings:
+            _annotate(writer, report, opened, pages, finding)
+    finally:
+        for document in opened:
+            document.close()
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

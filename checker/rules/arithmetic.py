@@ -22,6 +22,14 @@ def _amount(statement: Statement) -> Claim | None:
     return amounts[-1] if amounts else None
 
 
+def _change(statement: Statement) -> tuple[Claim, Claim, Claim] | None:
+    """(amount, change amount, change rate) when the statement states all three in 万元."""
+    amount, change, rate = _amount(statement), statement.first("change_amount"), statement.first("change_rate")
+    if amount and change and rate and change.unit == "万元":
+        return amount, change, rate
+    return None
+
+
 @register
 class ChangeRate(Rule):
     """"比上年增加 D 万元，增长 R%": R equals D ÷ (amount − D). Checked with the rounding envelope of the
@@ -34,10 +42,9 @@ class ChangeRate(Rule):
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
         for statement in context.statements:
-            amount, change = _amount(statement), statement.first("change_amount")
-            rate = statement.first("change_rate")
-            if not (amount and change and rate) or change.unit != "万元":
+            if (found := _change(statement)) is None:
                 continue
+            amount, change, rate = found
             previous = amount.value - _signed(change)
             if previous == 0:
                 continue
@@ -160,9 +167,10 @@ class GrowthFromZero(Rule):
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
         for statement in context.statements:
-            amount, change = _amount(statement), statement.first("change_amount")
-            rate = statement.first("change_rate")
-            if not (amount and change and rate) or amount.value - _signed(change) != 0 or amount.value == 0:
+            if (found := _change(statement)) is None:
+                continue
+            amount, change, rate = found
+            if amount.value - _signed(change) != 0 or amount.value == 0:
                 continue
             yield self.finding(f"{statement.subject}: 上年为零，增幅 {rate.printed}% 为约定写法",
                                [claim_evidence(statement, rate)], stated=f"{rate.printed}%", expected=None)

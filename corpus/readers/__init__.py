@@ -8,6 +8,19 @@ from corpus.errors import InputError
 from corpus.source import Source
 
 PDF_MAGIC = b"%PDF-"
+SUPPORTED = (".txt", ".pdf", ".json")
+
+
+def document_groups(paths: list[str]) -> list[list[str]]:
+    """Command-line paths as documents: 'a.pdf+b.pdf' is one document in two files; a folder means the
+    disclosures in it."""
+    groups = []
+    for path in paths:
+        if Path(path).is_dir():
+            groups += [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in SUPPORTED]
+        else:
+            groups.append(path.split("+"))
+    return groups
 
 
 def read_source(path: str) -> Source:
