@@ -58,10 +58,6 @@ def vector(problem: TableProblem, row: RowProblem, placement: Placement) -> Vect
     return tuple(values)
 
 
-def _close(a: Vector, b: Vector, tolerance: Decimal) -> bool:
-    return all(abs(x - y) <= tolerance for x, y in zip(a, b))
-
-
 def _identities_hold(problem: TableProblem, values: Vector, step: Decimal) -> bool:
     index = {column: i for i, column in enumerate(problem.columns)}
     for identity in problem.identities:
@@ -95,47 +91,75 @@ def _participating(
     """Which option of each child takes part in a combination summing to one of the targets.
 
     Returns (per-child used options, targets reached), or None when the search is too large.
+    The search runs on integers (the figures scaled to their finest printed step): Decimal
+    arithmetic made it most of a document's parse time.
     """
+    scale = _scale([*(value for opts in options for option in opts for value in option),
+                    *(value for target in targets for value in target), tolerance])
+    as_int = {vector_: tuple(int(value * scale) for value in vector_)
+              for vector_ in [*(option for opts in options for option in opts), *targets]}
+    int_options = [[as_int[option] for option in opts] for opts in options]
+    int_targets = [as_int[target] for target in targets]
+    limit = int(tolerance * scale)
     fixed = [i for i, opts in enumerate(options) if len(opts) == 1]
     varying = [i for i, opts in enumerate(options) if len(opts) > 1]
     width = len(targets[0]) if targets else 0
-    base = [sum((options[i][0][c] for i in fixed), _ZERO) for c in range(width)]
+    base = [sum(int_options[i][0][c] for i in fixed) for c in range(width)]
     used: list[set[Vector]] = [set() for _ in options]
     reached: set[Vector] = set()
     visits = 0
-    chosen: list[Vector] = []
-    # With no negative figure, a partial sum above every target can only grow: prune it.
-    non_negative = all(value >= 0 for opts in options for option in opts for value in option)
-    ceiling = [max(target[c] for target in targets) + tolerance for c in range(width)]
+    chosen: list[int] = []
+    # With no negative figure, a partial sum already above a target, or too far below it for what the
+    # remaining children can add, can never reach that target: each branch carries the targets still
+    # within reach and stops when none is.
+    non_negative = all(value >= 0 for opts in int_options for option in opts for value in option)
+    still = [[0] * width for _ in range(len(varying) + 1)]
+    for depth in range(len(varying) - 1, -1, -1):
+        most = [max(option[c] for option in int_options[varying[depth]]) for c in range(width)]
+        still[depth] = [a + b for a, b in zip(still[depth + 1], most)]
 
-    def walk(depth: int, partial: list[Decimal]) -> bool:
+    def within_reach(depth: int, partial: list[int], alive: list[int]) -> list[int]:
+        if not non_negative:
+            return alive
+        more = still[depth]
+        return [t for t in alive
+                if all(p - limit <= y <= p + m + limit for p, m, y in zip(partial, more, int_targets[t]))]
+
+    def walk(depth: int, partial: list[int], alive: list[int]) -> bool:
         nonlocal visits
         visits += 1
         if visits > _SEARCH_LIMIT:
             return False
-        if non_negative and any(p > limit for p, limit in zip(partial, ceiling)):
+        alive = within_reach(depth, partial, alive)
+        if not alive:
             return True
         if depth == len(varying):
-            total = tuple(partial)
-            hit = [target for target in targets if _close(total, target, tolerance)]
+            hit = [targets[t] for t in alive if all(abs(x - y) <= limit for x, y in zip(partial, int_targets[t]))]
             if hit:
                 reached.update(hit)
                 for i in fixed:
                     used[i].add(options[i][0])
-                for i, option in zip(varying, chosen):
-                    used[i].add(option)
+                for i, choice in zip(varying, chosen):
+                    used[i].add(options[i][choice])
             return True
-        for option in options[varying[depth]]:
-            chosen.append(option)
-            ok = walk(depth + 1, [p + o for p, o in zip(partial, option)])
+        child = varying[depth]
+        for choice, option in enumerate(int_options[child]):
+            chosen.append(choice)
+            ok = walk(depth + 1, [p + o for p, o in zip(partial, option)], alive)
             chosen.pop()
             if not ok:
                 return False
         return True
 
-    if not walk(0, base):
+    if not walk(0, base, list(range(len(targets)))):
         return None
     return used, reached
+
+
+def _scale(values: list[Decimal]) -> int:
+    """10 ** (most decimal places among the values): multiplying by it makes every value whole."""
+    places = [-value.as_tuple().exponent for value in values if value.is_finite()]
+    return 10 ** max([0, *(p for p in places if p > 0)])
 
 
 def solve(problem: TableProblem) -> list[RowAnswer]:
