@@ -28,6 +28,7 @@ PREVIOUS = re.compile(r"(?:执行数|上年预算数?|上年决算数?|上一年
 SUBJECT_TAIL = re.compile(r"(?:的)?(?:预算数|决算数|预算安排|安排|合计|总额|金额|为|是|共计|共|总计)+$")
 PATH_LEVEL = re.compile(r"([^（）()]+?)[（(](\d*)\s*(类|款|项)[）)]")
 YEAR = re.compile(r"(20\d{2})\s*年")
+MAY_CLAIM = re.compile(r"\d|持平|其中")
 
 
 @dataclass
@@ -106,8 +107,10 @@ class ClaimExtractor:
     def statements(self, document: Document) -> list[Statement]:
         self.year = document.metadata.year  # a figure labelled with an earlier year is last year's
         out: list[Statement] = []
+        # only sentences with a figure, "持平" or "其中" can make or extend a statement: the others skip spaCy
         items = [(part, top, section, paragraph, sentence)
-                 for part, top, section, paragraph in _paragraphs(document) for sentence in paragraph.sentences]
+                 for part, top, section, paragraph in _paragraphs(document) for sentence in paragraph.sentences
+                 if MAY_CLAIM.search(sentence.text)]
         docs = self.nlp.pipe(sentence.text for *_, sentence in items)
         for (part, top, section, paragraph, sentence), doc in zip(items, docs):
             # a sentence without a subject of its own goes on about the paragraph's last one

@@ -7,6 +7,7 @@ spaCy and jieba load once per process (about 1 s), so `gouji parse` never import
 from __future__ import annotations
 
 import logging
+import re
 from functools import cache
 
 from corpus.vocab import vocabulary
@@ -17,6 +18,7 @@ DOMAIN_WORDS = [
     "人员经费", "公用经费", "三公经费", "机关运行经费", "公务接待费", "公务用车", "购置费", "运行费", "运行维护费",
     "政府采购", "实有人数", "主要原因", "一般公共预算", "政府性基金", "国有资本经营", "上年结转", "结转结余",
 ]
+SPLIT_FIGURE = re.compile(r"\d,\d")
 NUMBER = r"^-?\d[\d,]*(\.\d+)?$"
 PERCENT = r"^-?\d[\d,]*(\.\d+)?[%％]$"
 MONEY_UNITS = ["万元", "元", "亿元", "千元"]
@@ -42,6 +44,8 @@ def _merge_figures(nlp):
                                   {"TEXT": {"REGEX": r"^,?\d{3}([,.]\d+)*[%％]?$"}, "OP": "*"}]])
 
     def component(doc):
+        if not SPLIT_FIGURE.search(doc.text):
+            return doc  # nothing to re-join: the Matcher is the costly part
         spans = [doc[start:end] for _, start, end in matcher(doc)]
         spans = [span for span in spans if "," in span.text and "，" not in span.text]
         from spacy.util import filter_spans
