@@ -1,6 +1,9 @@
-"""One table of speed and memory at corpus sizes of about 10, 100 (and, with --full, 1,000) documents,
-made from the real ones by bench/make_corpus.py. Each step runs in its own process so its peak memory
-is its own.
+"""`make bench`'s one table: every speed and memory figure of issue 6 at corpus sizes of about 10, 100
+(and, with --full, 1,000) documents. Text corpora are made from the real documents by bench/make_corpus.py
+(departments and years renamed); PDF rows cycle the real corpus-extra PDFs up to the size. Each step runs in
+its own process so its peak memory is its own. Indexing with embeddings is measured at the smallest size
+(about 6 s a document on 2 cores; 1,000 documents would take hours): chunks/s and the share of indexing
+time spent inside the embedding model.
 
 Run: .venv/bin/python bench/scale_bench.py [--full]      (also `make bench`)
 """
@@ -14,19 +17,42 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import cycle, islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+EXTRA = ROOT.parent / "shared" / "corpus-extra"
 QUESTIONS = ["哪些部门的三公经费增加了", "哪个部门项目支出最多", "各部门公务用车运行费", "有哪些文字与表格矛盾",
              "尉犁县总工会的三公经费是多少", "什么是三公经费"]
+STEPS = ["parse", "parse_pdf", "check", "check_pdf", "index", "embed", "ask"]
+
+
+def pdf_groups(size: int) -> list[list[str]]:
+    stems = sorted({path.name.split(".")[0] for path in EXTRA.glob("*.pdf")})
+    groups = [[str(p) for p in (EXTRA / f"{s}.pdf", EXTRA / f"{s}.narrative.pdf", EXTRA / f"{s}.tables.pdf")
+               if p.exists()] for s in stems]
+    return list(islice(cycle(groups), size)) if groups else []
 
 
 def step(name: str, folder: str, data: str) -> dict:
     """Run in a child process: one step over the corpus folder, timing and peak memory."""
     paths = sorted(str(p) for p in Path(folder).glob("*.txt"))
+    size = len(paths)
     start = time.perf_counter()
     result: dict = {}
-    if name == "parse":
+    if name in ("parse_pdf", "check_pdf"):
+        from checker.runner import check_document
+        from corpus import parse_document
+
+        groups, pages = pdf_groups(size), 0
+        start = time.perf_counter()
+        for group in groups:
+            document = parse_document(*group)
+            pages += document.page_count or 0
+            if name == "check_pdf":
+                check_document(document)
+        result["pages"], paths = pages, groups
+    elif name == "parse":
         from corpus import parse_document
 
         for path in paths:
@@ -42,6 +68,27 @@ def step(name: str, folder: str, data: str) -> dict:
         from retrieval.store import FactStore
 
         index(paths, FactStore(data))
+    elif name == "embed":
+        from retrieval.embeddings import model
+        from retrieval.indexer import index
+        from retrieval.store import FactStore
+        from retrieval.vectors import VectorIndex
+
+        encoder, spent = model(), {"seconds": 0.0, "chunks": 0}
+        passage = encoder.passage
+
+        def timed(texts: list[str]):
+            begin = time.perf_counter()
+            vectors_out = passage(texts)
+            spent["seconds"] += time.perf_counter() - begin
+            spent["chunks"] += len(texts)
+            return vectors_out
+
+        encoder.passage = timed  # count the time inside the model itself
+        vectors = VectorIndex(Path(data).with_name("embedded"))
+        start = time.perf_counter()
+        index(paths, FactStore(Path(data).with_name("embedded")), vectors=vectors)
+        result["model_seconds"], result["chunks"] = spent["seconds"], spent["chunks"]
     elif name == "ask":
         from retrieval.qa import Answerer
         from retrieval.store import FactStore
@@ -81,19 +128,39 @@ def main() -> None:
     from make_corpus import make
 
     sizes = [10, 100, 1000] if "--full" in sys.argv else [10, 100]
-    print(f"{'docs':>5} {'parse docs/s':>13} {'check docs/s':>13} {'index docs/min':>15} {'ask p50 ms':>11} "
-          f"{'ask p95 ms':>11}   peak MB parse/check/index/ask")
+    runs: dict[int, dict] = {}
     for size in sizes:
         with tempfile.TemporaryDirectory() as scratch:
             folder, data = Path(scratch) / "docs", Path(scratch) / "data"
             make(size, folder)
-            results = {name: child(name, folder, data) for name in ("parse", "check", "index", "ask")}
-        rate = {name: results[name]["documents"] / results[name]["seconds"] for name in ("parse", "check", "index")}
-        peaks = "/".join(f"{results[name]['peak_mb']:.0f}" for name in ("parse", "check", "index", "ask"))
-        print(f"{size:>5} {rate['parse']:>13.1f} {rate['check']:>13.1f} {rate['index'] * 60:>15.0f} "
-              f"{results['ask']['p50_ms']:>11.1f} {results['ask']['p95_ms']:>11.1f}   {peaks}")
-    print(f"gouji check process, one small document: {start_time():.2f} s (start-up incl. spaCy + jieba load)")
-    print("PDF pages/s, embeddings chunks/s: bench/parse_bench.py and bench/retrieval_bench.py")
+            steps = [name for name in STEPS if name != "embed" or size == sizes[0]]
+            runs[size] = {name: child(name, folder, data) for name in steps}
+    rows = [
+        ("parse text, docs/s", lambda r: r["parse"]["documents"] / r["parse"]["seconds"], "{:.1f}"),
+        ("parse PDF, pages/s", lambda r: r["parse_pdf"]["pages"] / r["parse_pdf"]["seconds"], "{:.0f}"),
+        ("check text (parse incl.), docs/s", lambda r: r["check"]["documents"] / r["check"]["seconds"], "{:.1f}"),
+        ("check PDF (parse incl.), docs/s", lambda r: r["check_pdf"]["documents"] / r["check_pdf"]["seconds"],
+         "{:.1f}"),
+        ("check PDF, s per 25 pages", lambda r: r["check_pdf"]["seconds"] / r["check_pdf"]["pages"] * 25, "{:.2f}"),
+        ("index facts, docs/min", lambda r: r["index"]["documents"] / r["index"]["seconds"] * 60, "{:.0f}"),
+        ("index + embeddings, docs/min", lambda r: r["embed"]["documents"] / r["embed"]["seconds"] * 60, "{:.1f}"),
+        ("embeddings, chunks/s", lambda r: r["embed"]["chunks"] / r["embed"]["model_seconds"], "{:.1f}"),
+        ("share of indexing in the model, %", lambda r: r["embed"]["model_seconds"] / r["embed"]["seconds"] * 100,
+         "{:.0f}"),
+        ("ask warm p50, ms", lambda r: r["ask"]["p50_ms"], "{:.1f}"),
+        ("ask warm p95, ms", lambda r: r["ask"]["p95_ms"], "{:.1f}"),
+        *((f"peak memory {name}, MB", lambda r, name=name: r[name]["peak_mb"], "{:.0f}") for name in STEPS),
+    ]
+    print(f"{'':36}" + "".join(f"{f'{size} docs':>12}" for size in sizes))
+    for label, value, shape in rows:
+        cells = []
+        for size in sizes:
+            try:
+                cells.append(shape.format(value(runs[size])))
+            except (KeyError, ZeroDivisionError):
+                cells.append("-")
+        print(f"{label:36}" + "".join(f"{cell:>12}" for cell in cells))
+    print(f"{'gouji check process start, s':36}{start_time():>12.2f}   (one small document: imports, spaCy + jieba)")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +100,11 @@ def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
 
 
 def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | None = None,
-          vectors=None, jobs: int = 1) -> IndexResult:
-    """Index documents into the fact store and, when given, the text index. Parsing and checking may run
-    in `jobs` processes; this process alone writes. The text index is written first and the fact store
-    last, so a run killed in between re-indexes that document next time."""
+          vectors=None, mapper: Callable[..., Iterable] = map) -> IndexResult:
+    """Index documents into the fact store and, when given, the text index. Parsing and checking run
+    through `mapper` (a map over local processes or Ray tasks: ui.batch.workers); this process alone
+    writes. The text index is written first and the fact store last, so a run killed in between
+    re-indexes that document next time."""
     result = IndexResult([], [], [])
     todo: list[tuple[list[str], str]] = []
     for group in document_groups(paths):
@@ -119,13 +120,8 @@ def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | 
                 progress(path)
             continue
         todo.append((group, digest))
-    if jobs > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            _store_all(pool.map(prepare, *zip(*todo)), store, vectors, progress, result)
-    else:
-        _store_all((prepare(group, digest) for group, digest in todo), store, vectors, progress, result)
+    if todo:
+        _store_all(mapper(prepare, *zip(*todo)), store, vectors, progress, result)
     return result
 
 

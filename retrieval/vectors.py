@@ -1,4 +1,5 @@
-"""The text index: chromadb on disk (data folder) with the offline embeddings; telemetry off."""
+"""The text index: chromadb on disk (data folder) or on a shared Chroma server, with the offline embeddings
+computed here either way (the server never needs a model); telemetry off."""
 
 from __future__ import annotations
 
@@ -8,21 +9,82 @@ from pathlib import Path
 from retrieval.chunks import Chunk
 
 COLLECTION = "gouji_chunks"
+CONNECT_TIMEOUT = 10.0  # seconds; chromadb's own HTTP client waits forever
+
+
+class ChromaServerError(ValueError):
+    """The Chroma server URL is malformed, or the server cannot be reached: a one-line message."""
+
+
+def server_address(url: str) -> tuple[str, int, bool]:
+    """host, port and ssl of http(s)://HOST[:PORT] (port 80/443 when left out)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise ChromaServerError(f"bad Chroma server URL {url!r}: {error}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") \
+            or parts.query or parts.fragment:
+        raise ChromaServerError(f"bad Chroma server URL {url!r}: expected http(s)://HOST:PORT")
+    ssl = parts.scheme == "https"
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+    return host, port or (443 if ssl else 80), ssl
+
+
+def _reason(error: BaseException) -> str:
+    """The network cause behind chromadb's generic 'Could not connect' message, when there is one."""
+    import httpx
+
+    cause = error.__cause__ or error.__context__
+    if isinstance(cause, httpx.HTTPError) and not isinstance(error, httpx.HTTPError):
+        error = cause
+    return str(error) or type(error).__name__
 
 
 class VectorIndex:
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, url: str | None = None):
+        """The index in `folder`/chroma, or on the Chroma server at `url` (then nothing is written to
+        `folder`). An unreachable server raises ChromaServerError."""
         import chromadb
         from chromadb.config import Settings
 
         from retrieval.embeddings import E5Embeddings
 
         self.embeddings = E5Embeddings()
-        self.client = chromadb.PersistentClient(path=str(Path(folder) / "chroma"),
-                                                settings=Settings(anonymized_telemetry=False))
+        self.url = url
+        settings = Settings(anonymized_telemetry=False)
+        if url:
+            host, port, ssl = server_address(url)
+            self._heartbeat(url, host, port, ssl)
+            try:
+                self.client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+                self.collection = self._collection()
+            except Exception as error:  # chromadb turns connection errors into ValueError and others
+                raise ChromaServerError(f"cannot reach the Chroma server at {url}: {_reason(error)}") from error
+        else:
+            self.client = chromadb.PersistentClient(path=str(Path(folder) / "chroma"), settings=settings)
+            self.collection = self._collection()
+
+    def _collection(self):
         # the embedding function is always passed: without it chromadb would fetch its default model
-        self.collection = self.client.get_or_create_collection(COLLECTION, embedding_function=self.embeddings,
-                                                               metadata={"hnsw:space": "cosine"})
+        return self.client.get_or_create_collection(COLLECTION, embedding_function=self.embeddings,
+                                                    metadata={"hnsw:space": "cosine"})
+
+    @staticmethod
+    def _heartbeat(url: str, host: str, port: int, ssl: bool) -> None:
+        """Fail fast (chromadb's client has no connect timeout) and say why."""
+        import httpx
+
+        address = f"{'https' if ssl else 'http'}://{host}:{port}/api/v2/heartbeat"
+        try:
+            response = httpx.get(address, timeout=CONNECT_TIMEOUT)
+        except httpx.HTTPError as error:
+            raise ChromaServerError(f"cannot reach the Chroma server at {url}: {_reason(error)}") from None
+        if response.status_code != 200:
+            raise ChromaServerError(f"cannot reach the Chroma server at {url}: HTTP {response.status_code} "
+                                    "from /api/v2/heartbeat (not a Chroma 1.x server?)")
 
     def replace(self, path: str, chunks: list[Chunk]) -> None:
         """A document's chunks, replacing what an earlier run stored for the same path."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus" / "samples"
 EXTRA = ROOT.parent / "shared" / "corpus-extra"
+
+
+def gouji(*args: str, data: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The command line as a user runs it, in its own process (its data folder when given)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("GOUJI_CHROMA_URL", "GOUJI_DATA")}
+    if data is not None:
+        env["GOUJI_DATA"] = str(data)
+    env["ANONYMIZED_TELEMETRY"] = "False"
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=env, timeout=timeout, check=False)
 
 
 def seed(prefix: str) -> Path:

@@ -223,11 +223,13 @@ def test_llm_phrasing_is_off_by_default_and_never_changes_figures(monkeypatch):
 def test_index_with_two_processes_stores_the_same_facts(tmp_path):
     from retrieval.indexer import index
     from retrieval.store import FactStore
+    from ui.batch import workers
 
     counts = []
     for jobs in (1, 2):
         store = FactStore(tmp_path / f"jobs{jobs}")
-        result = index([str(SAMPLES)], store, jobs=jobs)
+        with workers(jobs) as run:
+            result = index([str(SAMPLES)], store, mapper=run)
         assert len(result.indexed) == 5
         counts.append([store.query(f"SELECT COUNT(*) AS n, SUM(value) AS s FROM {table}")[0][:]
                        for table in ("cells", "claims")])

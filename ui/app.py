@@ -250,7 +250,7 @@ def build(data: Path, vectors=None) -> gr.Blocks:
     return blocks
 
 
-def serve(data: Path, host: str, port: int, facts_only: bool = False) -> None:
+def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url: str | None = None) -> None:
     from corpus import __file__ as corpus_file
     from retrieval.indexer import index
 
@@ -259,7 +259,7 @@ def serve(data: Path, host: str, port: int, facts_only: bool = False) -> None:
     if not facts_only:
         from retrieval.vectors import VectorIndex
 
-        vectors = VectorIndex(data)
+        vectors = VectorIndex(data, url=chroma_url)  # on the Chroma server when given, else data/chroma
     if not store.documents():
         samples = Path(corpus_file).parent / "samples"
         print(f"首次启动：正在索引内置资料 {samples} …", flush=True)

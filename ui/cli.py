@@ -7,6 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+from ui.batch import BatchError
+
 
 def _parse_command(args: argparse.Namespace) -> int:
     from corpus import InputError, parse_document
@@ -63,16 +65,11 @@ def _check_command(args: argparse.Namespace) -> int:
         else None
     reports, status = [], 0
     from corpus.readers import document_groups
+    from ui.batch import workers
 
     groups = document_groups(args.paths)
-    if args.jobs > 1 and len(groups) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from functools import partial
-
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(partial(_check_one, select=select, ignore=ignore), groups))
-    else:
-        results = [_check_one(group, select, ignore) for group in groups]
+    with workers(args.jobs if len(groups) > 1 else 1, getattr(args, "ray", None)) as run:
+        results = list(run(_check_one, groups, [select] * len(groups), [ignore] * len(groups)))
     for result in results:
         if isinstance(result, str):
             print(f"gouji: {result}", file=sys.stderr)
@@ -122,6 +119,15 @@ def _data_folder(args: argparse.Namespace) -> str:
     return args.data or os.environ.get("GOUJI_DATA") or "data"
 
 
+def _chroma_url(args: argparse.Namespace) -> str | None:
+    """The shared Chroma server, if one is given: --chroma-url or $GOUJI_CHROMA_URL."""
+    import os
+
+    if not hasattr(args, "chroma_url"):  # a command without a text index
+        return None
+    return args.chroma_url or os.environ.get("GOUJI_CHROMA_URL") or None
+
+
 def _index_command(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -134,9 +140,12 @@ def _index_command(args: argparse.Namespace) -> int:
     if not args.facts_only:
         from retrieval.vectors import VectorIndex
 
-        vectors = VectorIndex(_data_folder(args))
+        vectors = VectorIndex(_data_folder(args), url=_chroma_url(args))
     bar = tqdm(total=len(document_groups(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
-    result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors, jobs=args.jobs)
+    from ui.batch import workers
+
+    with workers(args.jobs, getattr(args, "ray", None)) as run:
+        result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors, mapper=run)
     bar.close()
     for path, problem in result.failed:
         print(f"gouji: {path}: {problem}", file=sys.stderr)
@@ -146,14 +155,15 @@ def _index_command(args: argparse.Namespace) -> int:
 
 
 def _vectors(args: argparse.Namespace):
-    """The text index if one was built in the data folder."""
+    """The text index on the Chroma server given, else the one built in the data folder, if any."""
     from pathlib import Path
 
-    if not (Path(_data_folder(args)) / "chroma").exists():
+    url = _chroma_url(args)
+    if not url and not (Path(_data_folder(args)) / "chroma").exists():
         return None
     from retrieval.vectors import VectorIndex
 
-    return VectorIndex(_data_folder(args))
+    return VectorIndex(_data_folder(args), url=url)
 
 
 def _search_command(args: argparse.Namespace) -> int:
@@ -204,8 +214,32 @@ def _serve_command(args: argparse.Namespace) -> int:
 
     from ui.app import serve
 
-    serve(Path(_data_folder(args)), args.host, args.port, facts_only=args.facts_only)
+    serve(Path(_data_folder(args)), args.host, args.port, facts_only=args.facts_only, chroma_url=_chroma_url(args))
     return 0
+
+
+CHROMA_HELP = ("text index on a shared Chroma server, e.g. http://127.0.0.1:8000 (default: $GOUJI_CHROMA_URL; "
+               "else DATA/chroma); the facts stay in the data folder")
+
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; join two files of one document with '+'")
+    check.add_argument("--format", choices=["text", "json", "html", "xlsx", "pdf"], default="text")
+    check.add_argument("--output", metavar="FILE")
+    check.add_argument("--select", metavar="RULES", help="comma-separated codes or prefixes (GJ2, GJ101)")
+    check.add_argument("--ignore", metavar="RULES", help="comma-separated codes or prefixes to leave out")
+    check.add_argument("--jobs", type=int, default=1, metavar="N", help="check N documents at a time (processes)")
+    check.set_defaults(handler=_check_command)
+
+
+def _index_arguments(index: argparse.ArgumentParser) -> None:
+    index.add_argument("paths", nargs="+", metavar="PATH")
+    index.add_argument("--data", metavar="DIR", help="data folder (default: $GOUJI_DATA or ./data)")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.add_argument("--facts-only", action="store_true", help="skip the text index (no embeddings)")
+    index.add_argument("--jobs", type=int, default=1, metavar="N", help="parse and check in N processes")
+    index.add_argument("--chroma-url", metavar="URL", help=CHROMA_HELP)
+    index.set_defaults(handler=_index_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,24 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--format", choices=["text", "json"], default="text")
     parse.set_defaults(handler=_parse_command)
     check = commands.add_parser("check", help="check disclosures: narrative against tables and itself")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; join two files of one document with '+'")
-    check.add_argument("--format", choices=["text", "json", "html", "xlsx", "pdf"], default="text")
-    check.add_argument("--output", metavar="FILE")
-    check.add_argument("--select", metavar="RULES", help="comma-separated codes or prefixes (GJ2, GJ101)")
-    check.add_argument("--ignore", metavar="RULES", help="comma-separated codes or prefixes to leave out")
-    check.add_argument("--jobs", type=int, default=1, metavar="N", help="check N documents at a time (processes)")
-    check.set_defaults(handler=_check_command)
+    _check_arguments(check)
     index = commands.add_parser("index", help="parse, check and store documents' facts (unchanged files skipped)")
-    index.add_argument("paths", nargs="+", metavar="PATH")
-    index.add_argument("--data", metavar="DIR", help="data folder (default: $GOUJI_DATA or ./data)")
-    index.add_argument("--quiet", action="store_true", help="no progress bar")
-    index.add_argument("--facts-only", action="store_true", help="skip the text index (no embeddings)")
-    index.add_argument("--jobs", type=int, default=1, metavar="N", help="parse and check in N processes")
-    index.set_defaults(handler=_index_command)
+    _index_arguments(index)
+    batch = commands.add_parser("batch", help="check or index many documents as Ray tasks (--ray) or processes")
+    batch_commands = batch.add_subparsers(dest="batch_command", required=True)
+    for name, arguments, text in (("check", _check_arguments, "check as Ray tasks"),
+                                  ("index", _index_arguments, "parse and check as Ray tasks; this process writes")):
+        command = batch_commands.add_parser(name, help=text)
+        arguments(command)
+        command.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                             help="run on the Ray cluster at ADDRESS (e.g. ray://head:10001), or a local Ray if none")
     ask = commands.add_parser("ask", help="answer a question from the indexed facts, with citations")
     ask.add_argument("question")
     ask.add_argument("--data", metavar="DIR")
     ask.add_argument("--format", choices=["text", "json"], default="text")
+    ask.add_argument("--chroma-url", metavar="URL", help=CHROMA_HELP)
     ask.set_defaults(handler=_ask_command)
     search = commands.add_parser("search", help="ranked passages with citations (hybrid BM25 + embeddings)")
     search.add_argument("query")
@@ -244,12 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=8)
     search.add_argument("--data", metavar="DIR")
     search.add_argument("--format", choices=["text", "json"], default="text")
+    search.add_argument("--chroma-url", metavar="URL", help=CHROMA_HELP)
     search.set_defaults(handler=_search_command)
     serve = commands.add_parser("serve", help="the web app (问答, 校核, 检索, 概览) on this machine")
     serve.add_argument("--data", metavar="DIR")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
     serve.add_argument("--facts-only", action="store_true", help="no text index (faster first start)")
+    serve.add_argument("--chroma-url", metavar="URL", help=CHROMA_HELP)
     serve.set_defaults(handler=_serve_command)
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.set_defaults(handler=_rules_command)
@@ -264,6 +298,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except BatchError as error:
+        print(f"gouji: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        message = _chroma_failure(error, _chroma_url(args))
+        if message is None:
+            raise
+        print(f"gouji: {message}", file=sys.stderr)
+        return 2
+
+
+def _chroma_failure(error: Exception, url: str | None) -> str | None:
+    """One line for a Chroma server that cannot be reached or went away mid-command; None for other errors."""
+    if not url:
+        return None
+    import traceback
+
+    import httpx
+
+    from retrieval.vectors import ChromaServerError
+
+    if isinstance(error, ChromaServerError):
+        return str(error)
+    if isinstance(error, httpx.TransportError) and any(
+            "chromadb" in frame.filename for frame in traceback.extract_tb(error.__traceback__)):
+        return f"lost the Chroma server at {url}: {error or type(error).__name__}"
+    return None
 
 
 if __name__ == "__main__":
