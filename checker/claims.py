@@ -223,6 +223,8 @@ class ClaimExtractor:
         unit = {"MONEY": re.sub(r"[\d.,\s-]", "", text), "PERCENT": "%"}.get(label)
         if label == "COUNT":
             unit = doc[end - 1].text
+        if value is None:
+            return None  # not a number anyone prints (e.g. hundreds of digits): no claim to check
         kind = {"MONEY": "amount", "PERCENT": "change_rate", "COUNT": "count"}[label]
         span, first, last = self._where(doc, start, end, paragraph, sentence)
         return Claim(kind, number.group(0) if number else text, value, unit, span, first, last)

@@ -15,6 +15,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
     statements: list = field(default_factory=list, repr=False)  # the narrative's claims, for the fact store
+    not_checked: list[str] = field(default_factory=list)  # rules that stopped on this input, and why
 
     @property
     def errors(self) -> int:
@@ -45,7 +46,13 @@ def check_document(document: Document, select: list[str] | None = None, ignore: 
     context = CheckContext(document, _extractor().statements(document))
     report = Report(document, statements=context.statements)
     for rule in selected_rules(select, ignore):
-        for outcome in rule().check(context):
+        try:
+            outcomes = list(rule().check(context))
+        except Exception as error:  # noqa: BLE001 - one rule tripping on odd input must not lose the others
+            report.not_checked.append(f"{rule.code}: {type(error).__name__}: {error}"[:200])
+            report.tally.add("skipped")
+            continue
+        for outcome in outcomes:
             if isinstance(outcome, Finding):
                 report.findings.append(outcome)
                 report.tally.add("failed")

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 # An amount or rate as printed: "1,747.75", "9,790.11", "-3.5", "0", ".5" is not a form seen in the wild.
 NUMBER = re.compile(r"(?<![\d.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])-?\d+(?:\.\d+)?(?![\d])")
+# More whole digits than this is no budget figure (a trillion 元 has 13): such a token is text, not a number.
+MAX_DIGITS = 18
 AMOUNT_TOKEN = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -28,7 +30,7 @@ def normalize_width(text: str) -> str:
 def parse_amount(token: str) -> Decimal | None:
     """'1,747.75' -> Decimal('1747.75'); anything that is not one number -> None."""
     token = normalize_width(token).strip()
-    if not AMOUNT_TOKEN.match(token):
+    if not AMOUNT_TOKEN.match(token) or len(token.split(".")[0].replace(",", "").lstrip("-")) > MAX_DIGITS:
         return None
     try:
         return Decimal(token.replace(",", ""))

@@ -87,13 +87,15 @@ def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
     """Parse and check one document (picklable result, so it can run in another process)."""
     from checker.runner import check_document
     from corpus import InputError, parse_document
+    from corpus.deadline import time_limit
     from retrieval.chunks import chunks
 
     try:
-        document = parse_document(*group)
+        with time_limit(group[0]):
+            document = parse_document(*group)
+            report = check_document(document)
     except InputError as error:
         return group[0], error.problem
-    report = check_document(document)
     record, cells, claims, found = facts(document, report, report.statements)
     record["sha256"] = digest
     return Prepared(group[0], digest, record, cells, claims, found, passages(document), chunks(document))
@@ -114,7 +116,9 @@ def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | 
         except OSError as error:
             result.failed.append((path, f"cannot read: {error.strerror}"))
             continue
-        if store.sha256_of(path) == digest:
+        # unchanged only if its chunks are there too: facts stored by a --facts-only run (or a text index
+        # removed since) would otherwise never reach the text index, and search would silently miss them
+        if store.sha256_of(path) == digest and (vectors is None or vectors.has(path)):
             result.skipped.append(path)
             if progress:
                 progress(path)

@@ -47,13 +47,16 @@ def _config() -> dict:
         return {}
 
 
-def _check_one(group: list[str], select: list[str] | None, ignore: list[str] | None):
-    """Parse and check one document; an unusable input comes back as its one-line message."""
+def _check_one(group: list[str], select: list[str] | None, ignore: list[str] | None, seconds: float | None = None):
+    """Parse and check one document within its time limit; an unusable input comes back as its one-line
+    message."""
     from checker.runner import check_document
     from corpus import InputError, parse_document
+    from corpus.deadline import time_limit
 
     try:
-        return check_document(parse_document(*group), select, ignore)
+        with time_limit(group[0], seconds):
+            return check_document(parse_document(*group), select, ignore)
     except InputError as error:
         return str(error)
 
@@ -69,7 +72,8 @@ def _check_command(args: argparse.Namespace) -> int:
 
     groups = document_groups(args.paths)
     with workers(args.jobs if len(groups) > 1 else 1, getattr(args, "ray", None)) as run:
-        results = list(run(_check_one, groups, [select] * len(groups), [ignore] * len(groups)))
+        results = list(run(_check_one, groups, [select] * len(groups), [ignore] * len(groups),
+                           [args.time_limit] * len(groups)))
     for result in results:
         if isinstance(result, str):
             print(f"gouji: {result}", file=sys.stderr)
@@ -229,6 +233,8 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--select", metavar="RULES", help="comma-separated codes or prefixes (GJ2, GJ101)")
     check.add_argument("--ignore", metavar="RULES", help="comma-separated codes or prefixes to leave out")
     check.add_argument("--jobs", type=int, default=1, metavar="N", help="check N documents at a time (processes)")
+    check.add_argument("--time-limit", type=float, metavar="SECONDS",
+                       help="give up on a document after this long (default: $GOUJI_TIME_LIMIT or 120; 0: none)")
     check.set_defaults(handler=_check_command)
 
 

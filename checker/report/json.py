@@ -21,7 +21,8 @@ def data(reports: list[Report]) -> dict:
                  "stated": f.stated, "expected": f.expected, "evidence": [asdict(e) for e in f.evidence]}
                 for f in report.findings
             ],
-            "checks": {"run": report.tally.run, "passed": report.tally.passed, "skipped": report.tally.skipped},
+            "checks": {"run": report.tally.run, "passed": report.tally.passed, "skipped": report.tally.skipped,
+                       "not_checked": report.not_checked},
         }
         for report in reports
     ]}

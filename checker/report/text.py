@@ -19,4 +19,5 @@ def render(reports: list[Report]) -> str:
         lines.append(f"{report.document.path}: {counts['error']} errors, {counts['warning']} warnings, "
                      f"{counts['rounding']} rounding, {counts['note']} notes; checks run {tally.run}, "
                      f"passed {tally.passed}, skipped {tally.skipped}")
+        lines += [f"{report.document.path}: not checked: {reason}" for reason in report.not_checked]
     return "\n".join(lines)

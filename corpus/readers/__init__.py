@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from corpus.errors import InputError
@@ -9,6 +10,9 @@ from corpus.source import Source
 
 PDF_MAGIC = b"%PDF-"
 SUPPORTED = (".txt", ".pdf", ".json")
+# Real disclosures are a few MB (the largest corpus PDF is under 10 MB); a bigger file is refused before it
+# is read, so a huge upload cannot tie a worker up.
+MAX_BYTES = int(os.environ.get("GOUJI_MAX_MB", "64")) * 2**20
 
 
 def document_groups(paths: list[str]) -> list[list[str]]:
@@ -17,7 +21,8 @@ def document_groups(paths: list[str]) -> list[list[str]]:
     groups = []
     for path in paths:
         if Path(path).is_dir():
-            groups += [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in SUPPORTED]
+            found = [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in SUPPORTED]
+            groups += found or [[path]]  # an empty folder is reported by read_source, like any bad path
         else:
             groups.append(path.split("+"))
     return groups
@@ -29,7 +34,11 @@ def read_source(path: str) -> Source:
     if not file.exists():
         raise InputError(path, "no such file")
     if file.is_dir():
-        raise InputError(path, "is a folder, not a file")
+        raise InputError(path, f"a folder with no disclosures in it ({', '.join(sorted(SUPPORTED))} files)")
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(path, f"too large for a disclosure ({size / 2**20:.0f} MB; the limit is "
+                               f"{MAX_BYTES // 2**20} MB, set GOUJI_MAX_MB to change it)")
     with file.open("rb") as handle:
         head = handle.read(1024)
     if not head.strip():

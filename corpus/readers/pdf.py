@@ -8,6 +8,7 @@ row (a wrapped cell) are marked `continued`.
 
 from __future__ import annotations
 
+from corpus.encoding import garbled
 from corpus.errors import InputError
 from corpus.readers.pdf_geometry import path_boxes, read_chars, read_geometry
 from corpus.readers.pdf_layout import TextLine, attach_rows, grid_rows, group_lines
@@ -26,6 +27,9 @@ def read_pdf(path: str) -> Source:
         raise InputError(path, "the PDF has no pages")
     if sum(len(line.text) for lines in pages for line in lines) < MIN_CHARS_PER_PAGE * len(pages):
         raise InputError(path, "the PDF has no text layer (a scan?); OCR it first")
+    if garbled("".join(line.text for lines in pages for line in lines)):
+        raise InputError(path, "the PDF's fonts have no usable character map: its text comes out as "
+                               "garbage (a broken ToUnicode map); OCR it or get another copy")
     return _source(path, pages)
 
 
