@@ -13,6 +13,14 @@ MAX_DIGITS = 18
 AMOUNT_TOKEN = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
+# Full-width digits, ％ and ． as some departments type them: read as ASCII so every pattern sees one form.
+_DIGIT_FOLD = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+
+
+def fold_digits(text: str) -> str:
+    return text.translate(_DIGIT_FOLD)
+
+
 def normalize_width(text: str) -> str:
     """Full-width digits, letters and ASCII punctuation to half-width; CJK punctuation is kept."""
     out = []

@@ -48,8 +48,9 @@ def read_source(path: str) -> Source:
 
         return read_pdf(path)
     from corpus.encoding import decode_text
+    from corpus.numbers import fold_digits
 
-    text = decode_text(file.read_bytes(), path)
+    text = fold_digits(decode_text(file.read_bytes(), path))
     if text.lstrip().startswith("[") and '"page"' in text[:2000]:
         from corpus.readers.pages_json import read_pages_json
 
