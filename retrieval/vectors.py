@@ -97,6 +97,10 @@ class VectorIndex:
             self.collection.add(ids=ids[start:start + 256], documents=[c.text for c in batch],
                                 metadatas=[c.metadata for c in batch])
 
+    def has(self, path: str) -> bool:
+        """Whether any chunk of `path` is stored (one small lookup, not the whole collection)."""
+        return bool(self.collection.get(where={"path": path}, limit=1, include=[])["ids"])
+
     def paths(self) -> set[str]:
         return {m["path"] for m in self.collection.get(include=["metadatas"])["metadatas"]}
 
