@@ -75,3 +75,28 @@ def test_time_limit_per_document():
     assert result.returncode == 2 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and all("took longer than 0.05 s" in line for line in lines)
+
+
+def test_a_bad_file_never_costs_what_is_stored(tmp_path):
+    """Indexing a document that has since been damaged fails in one line and keeps its stored facts."""
+    import shutil
+    import sqlite3
+
+    data, copy = tmp_path / "data", tmp_path / "wl-2025.txt"
+    shutil.copy(seed("003"), copy)
+    first = gouji("index", "--facts-only", "--quiet", str(copy), data=data)
+    assert first.returncode == 0, first.stderr
+
+    def stored() -> list:
+        with sqlite3.connect(data / "facts.sqlite") as connection:
+            return [connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                    for table in ("documents", "cells", "claims", "findings", "passages")]
+
+    before = stored()
+    copy.write_bytes(bytes(range(256)) * 64)
+    again = gouji("index", "--facts-only", "--quiet", str(copy), str(seed("001")), data=data)
+    assert again.returncode == 2 and "Traceback" not in again.stderr
+    assert again.stderr.splitlines() == [f"gouji: {copy}: binary data, not text (NUL bytes in the first 4 KiB)"]
+    assert "indexed 1, unchanged 0, failed 1" in again.stdout
+    after = stored()
+    assert after[0] == before[0] + 1 and all(a > b for a, b in zip(after[1:], before[1:]))  # 001 added, 003 kept
