@@ -1,15 +1,19 @@
 """The web app (gradio): 问答 (chat with citations), 校核 (check a disclosure), 检索 (precedents), 概览.
 
-Everything runs on 127.0.0.1 from the data folder; uploads are copied into DATA/uploads and reports are
-written to DATA/reports, nothing leaves the folder. Document text is always escaped before display.
+Everything runs on 127.0.0.1 from the data folder; uploads are checked (extension, size, content) and copied
+into DATA/uploads under a content name, reports are written to DATA/reports, gradio's upload cache is
+DATA/gradio and jieba's cache DATA/cache: nothing leaves the folder. Document text is always escaped before
+display, in the chat too. Many users at once: the fact store is one SQLite connection under a lock; answers
+run in their own pool, so a long check never holds up the chat.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
-import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Timeout
 from html import escape
@@ -28,7 +32,9 @@ from retrieval.store import FactStore
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".txt", ".json"}
+PDF_MAGIC = b"%PDF-"
 TIME_LIMIT_SECONDS = 120
+CHAT_CONCURRENCY = 8  # chat events processed at once (gradio's default is 1 per event)
 EXAMPLES = ["哪些部门的三公经费增加了", "尉犁县总工会的三公经费是多少", "哪个部门项目支出最多", "各部门公务用车运行费",
             "什么是三公经费", "有哪些文字与表格矛盾", "上年结转里有访惠聚经费的部门"]
 SEVERITIES = ["error", "warning", "rounding", "note"]
@@ -45,7 +51,8 @@ class App:
         self.store = FactStore(data)
         self.vectors = vectors
         self.answerer = Answerer(self.store, vectors)
-        self.pool = ThreadPoolExecutor(max_workers=2)
+        self.pool = ThreadPoolExecutor(max_workers=2)  # checks: parsing a large PDF can take a while
+        self.chat_pool = ThreadPoolExecutor(max_workers=4)  # answers: milliseconds each, never behind a check
 
     # ------------------------------------------------------------------ 问答
     def ask(self, question: str, history: list):
@@ -53,12 +60,12 @@ class App:
         if not question:
             return history, gr.update(), "", []
         try:
-            answer: Answer = self.pool.submit(self.answerer.ask, question).result(timeout=TIME_LIMIT_SECONDS)
+            answer: Answer = self.chat_pool.submit(self.answerer.ask, question).result(timeout=TIME_LIMIT_SECONDS)
         except Timeout:
-            return history + [{"role": "user", "content": question},
+            return history + [{"role": "user", "content": escape(question, quote=False)},
                               {"role": "assistant", "content": "这个问题超出了时间限制，请换一种问法。"}], gr.update(), "", []
         except Exception as error:  # noqa: BLE001 - a message in the page, never a traceback
-            return history + [{"role": "user", "content": question},
+            return history + [{"role": "user", "content": escape(question, quote=False)},
                               {"role": "assistant", "content": f"出错了：{type(error).__name__}。请换一种问法。"}], \
                 gr.update(), "", []
         lines = [answer.answer, ""]
@@ -68,7 +75,9 @@ class App:
             label = f"[{number}] {Path(citation.path).name} 第{citation.line}行 {where}".strip()
             lines.append(f"{label}：“{citation.quote[:60]}”")
             choices.append(label)
-        history = history + [{"role": "user", "content": question}, {"role": "assistant", "content": "\n".join(lines)}]
+        # document text as text: escaped here, and the chatbot renders no markdown (a quote cannot become a link)
+        history = history + [{"role": "user", "content": escape(question, quote=False)},
+                             {"role": "assistant", "content": escape("\n".join(lines), quote=False)}]
         citations = [(c.path, c.line) for c in answer.citations]
         return history, gr.update(choices=choices, value=None), "", citations
 
@@ -86,7 +95,7 @@ class App:
         from corpus import InputError, parse_document
 
         try:
-            path = self._accept(upload) if upload else (Path(picked) if picked else None)
+            path = self._accept(upload) if upload else (self._indexed(picked) if picked else None)
         except ValueError as error:
             return f"<p class='error'>{escape(str(error))}</p>", None
         if path is None:
@@ -104,19 +113,44 @@ class App:
         report.findings = [f for f in report.findings if f.severity in severities and f.family in families]
         return html_report.render([report]), files
 
+    def _indexed(self, picked: str) -> Path:
+        """A document picked from the library: only a path the fact store holds, never one from outside."""
+        if picked not in {row["path"] for row in self.store.documents()}:
+            raise ValueError("资料库中没有这份文件。")
+        return Path(picked)
+
     def _accept(self, upload) -> Path:
-        """An upload, checked and copied into DATA/uploads under a content name (no path from outside)."""
-        source = Path(upload if isinstance(upload, str) else upload.name)
+        """An upload, checked and copied into DATA/uploads under a content name (no path from outside).
+        Extension, size and content are checked before anything is stored: a refused file leaves no trace."""
+        source = Path(str(upload if isinstance(upload, str | os.PathLike) else upload.name))
         suffix = source.suffix.lower()
         if suffix not in ALLOWED:
             raise ValueError(f"不支持的文件类型 {suffix or '(无扩展名)'}：请上传 PDF、TXT 或 JSON。")
-        size = source.stat().st_size
+        try:
+            size = source.stat().st_size
+            content = source.read_bytes() if size <= MAX_UPLOAD_BYTES else b""
+        except (OSError, ValueError) as error:  # gone, a name too long, a NUL in the name
+            raise ValueError("无法读取上传的文件，请重新上传。") from error
         if size > MAX_UPLOAD_BYTES:
             raise ValueError(f"文件过大（{size / 1048576:.1f} MB），上限 {MAX_UPLOAD_BYTES // 1048576} MB。")
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-        target = self.data / "uploads" / f"{digest}{suffix}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        if not content.strip():
+            raise ValueError("文件是空的：请上传有内容的 PDF、TXT 或 JSON。")
+        is_pdf = content[:1024].lstrip().startswith(PDF_MAGIC)
+        if suffix == ".pdf" and not is_pdf:
+            raise ValueError("文件名是 .pdf，但内容不是 PDF：请上传原始的 PDF 文件。")
+        if suffix != ".pdf":
+            if is_pdf:
+                raise ValueError(f"文件名是 {suffix}，但内容是 PDF：请以 .pdf 上传。")
+            from corpus import InputError
+            from corpus.encoding import decode_text
+
+            try:
+                decode_text(content, source.name)
+            except InputError as error:
+                raise ValueError(f"文件名是 {suffix}，但内容不是可读的文本（二进制数据或不支持的编码）。") from error
+        target = self.data / "uploads" / f"{hashlib.sha256(content).hexdigest()[:16]}{suffix}"
+        if not target.exists():  # the name is the content: an existing file already holds these bytes
+            _write_atomic(target, content)
         return target
 
     def _write_reports(self, report, path: Path) -> list[str]:
@@ -133,7 +167,7 @@ class App:
             outputs[f"{stem}.annotated.pdf"] = pdf.render([report])
         written = []
         for name, content in outputs.items():
-            (folder / name).write_bytes(content)
+            _write_atomic(folder / name, content)  # another user's download never sees half a file
             written.append(str(folder / name))
         return written
 
@@ -159,12 +193,14 @@ class App:
             answer = self.answerer.ask(query)
             rows = [[c.department, c.year, c.table or c.section or "", f"{Path(c.path).name}:{c.line}", c.quote]
                     for c in answer.citations]
-        target = self.data / "reports" / "search.csv"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["部门", "年度", "章节/表", "位置", "原文"])
-            writer.writerows(rows)
+        # one file per search, so two users searching at once each download their own results
+        key = hashlib.sha256(repr((query, sorted(filters.items()))).encode("utf-8")).hexdigest()[:12]
+        target = self.data / "reports" / f"search-{key}.csv"
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(["部门", "年度", "章节/表", "位置", "原文"])
+        writer.writerows(rows)
+        _write_atomic(target, text.getvalue().encode("utf-8-sig"))
         return rows, str(target)
 
     # ------------------------------------------------------------------ 概览
@@ -180,6 +216,19 @@ class App:
             "SELECT rule AS 规则, COUNT(*) AS 数量 FROM findings WHERE severity IN ('error', 'warning') GROUP BY rule")])
         return documents, pd.DataFrame(sangong or [{"部门": "", "三公经费（万元）": 0}]), \
             findings if not findings.empty else pd.DataFrame([{"规则": "", "数量": 0}])
+
+
+def _write_atomic(target: Path, content: bytes) -> None:
+    """Write a file whole or not at all (a temporary file beside it, then renamed over it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def passage_html(path: Path, line: int, around: int = 6) -> str:
@@ -213,13 +262,14 @@ def build(data: Path, vectors=None) -> gr.Blocks:
     with gr.Blocks(title="勾稽 gouji") as blocks:
         gr.Markdown("# 勾稽 · 部门预算公开 校核与问答")
         with gr.Tab("问答"):
-            chatbot = gr.Chatbot(label="问答", height=420, elem_id="chat")
+            chatbot = gr.Chatbot(label="问答", height=420, elem_id="chat", render_markdown=False)
             question = gr.Textbox(label="问题", placeholder="例如：哪些部门的三公经费增加了", elem_id="question")
             gr.Examples(EXAMPLES, inputs=question, label="示例问题")
             citations = gr.State([])
             pick = gr.Radio(label="引用（点选查看原文）", choices=[], elem_id="citations")
             passage = gr.HTML(elem_id="passage")
-            question.submit(app.ask, [question, chatbot], [chatbot, pick, question, citations])
+            question.submit(app.ask, [question, chatbot], [chatbot, pick, question, citations],
+                            concurrency_limit=CHAT_CONCURRENCY)
             pick.change(app.show_citation, [pick, citations], passage)
         with gr.Tab("校核"):
             with gr.Row():
@@ -251,10 +301,16 @@ def build(data: Path, vectors=None) -> gr.Blocks:
 
 
 def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url: str | None = None) -> None:
+    import jieba
+
     from corpus import __file__ as corpus_file
     from retrieval.indexer import index
 
+    os.environ.setdefault("GRADIO_TEMP_DIR", str((data / "gradio").resolve()))  # gradio's upload cache
     store = FactStore(data)
+    # jieba's dictionary cache too (by default a shared /tmp/jieba.cache it would also load from)
+    jieba.dt.tmp_dir = str(data / "cache")
+    (data / "cache").mkdir(exist_ok=True)
     vectors = None
     if not facts_only:
         from retrieval.vectors import VectorIndex
@@ -267,4 +323,4 @@ def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url
                        vectors=vectors)
         print(f"已索引 {len(result.indexed)} 份。", flush=True)
     build(data, vectors).launch(server_name=host, server_port=port, share=False, css=CSS,
-                                allowed_paths=[str(data / "reports")])
+                                allowed_paths=[str(data / "reports")], max_file_size=MAX_UPLOAD_BYTES)

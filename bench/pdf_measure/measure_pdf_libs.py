@@ -9,9 +9,10 @@ import argparse
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -341,7 +342,7 @@ def measure(doc: Doc) -> None:
         for name, fn in [("pl_text", pl_text), ("pl_lines", pl_lines), ("pl_tables", pl_tables),
                          ("pl_text+tables", pl_text_and_tables), ("pdfium_text", pdfium_text),
                          ("pdfium_lines", pdfium_lines), ("combo", combo), ("pdfium_only", pdfium_only)]:
-            secs, out = timed(lambda: fn(path))
+            secs, out = timed(lambda fn=fn, path=path: fn(path))
             doc.t[name] += secs
             if name == "pl_tables":
                 tables: dict[int, PageTables] = out
