@@ -71,15 +71,16 @@ class Statement:
         return None
 
 
-def _clauses(doc) -> list[tuple[int, int]]:
+def _clauses(texts: list[str]) -> list[tuple[int, int]]:
+    """Token ranges between clause punctuation, from the tokens' texts."""
     clauses, start = [], 0
-    for token in doc:
-        if token.text in CLAUSE_BREAKS:
-            if token.i > start:
-                clauses.append((start, token.i + 1))
-            start = token.i + 1
-    if start < len(doc):
-        clauses.append((start, len(doc)))
+    for i, text in enumerate(texts):
+        if text in CLAUSE_BREAKS:
+            if i > start:
+                clauses.append((start, i + 1))
+            start = i + 1
+    if start < len(texts):
+        clauses.append((start, len(texts)))
     return clauses
 
 
@@ -129,9 +130,10 @@ class ClaimExtractor:
         current: Statement | None = carried
         pending = ""  # "1、一般公共服务支出（类）…（项）：" names the subject of the figures after the colon
         sub_list = False
-        for start, end in _clauses(doc):
+        texts = [token.text for token in doc]  # once: spaCy token objects are costly to make
+        for start, end in _clauses(texts):
             figures = [(label, s, e) for label, s, e in matches if start <= s and e <= end]
-            words = [token.text for token in doc[start:end]]
+            words = texts[start:end]
             if "原因" in "".join(words):
                 break  # the reason is free text: its figures are not claims about the item
             if not any(label in ("MONEY", "PERCENT", "COUNT") for label, _, _ in figures) and "持平" not in words:

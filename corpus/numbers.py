@@ -21,18 +21,15 @@ def fold_digits(text: str) -> str:
     return text.translate(_DIGIT_FOLD)
 
 
+# Full-width digits, letters and ASCII punctuation to half-width (NFKC); CJK punctuation is kept.
+_WIDTH = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF01, 0xFF5F)
+          if chr(code) not in "（），：；！？"}
+_WIDTH[0x3000] = " "
+
+
 def normalize_width(text: str) -> str:
     """Full-width digits, letters and ASCII punctuation to half-width; CJK punctuation is kept."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if 0xFF01 <= code <= 0xFF5E and char not in "（），：；！？":
-            out.append(unicodedata.normalize("NFKC", char))
-        elif char == "\u3000":
-            out.append(" ")
-        else:
-            out.append(char)
-    return "".join(out)
+    return text if text.isascii() else text.translate(_WIDTH)
 
 
 def parse_amount(token: str) -> Decimal | None:
