@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup browser run test bench lint clean
+.PHONY: setup browser run test bench bench-full bench-detail lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (Python 3.11)"; exit 1; }
@@ -29,11 +29,19 @@ run: setup
 test: setup browser
 	$(BIN)/python -m pytest
 
+# One table of every speed and memory figure at 10 and 100 documents (bench-full adds 1,000: ~20 min).
 bench: setup
+	$(BIN)/python bench/scale_bench.py
+
+bench-full: setup
+	$(BIN)/python bench/scale_bench.py --full
+
+# Per-set detail: each seed and corpus-extra document, PDF pages, embeddings, concurrent chat sessions.
+bench-detail: setup
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/retrieval_bench.py
-	$(BIN)/python bench/scale_bench.py
+	$(BIN)/python bench/load_bench.py
 
 lint: setup
 	$(BIN)/ruff check corpus checker retrieval ui tests bench

@@ -3,14 +3,12 @@ by `make test`). Asks a question and sees a cited answer, opens a citation, uplo
 highlighted finding. Screenshots go to tests/screenshots/."""
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from bench.load_bench import start_server
 from tests.conftest import ROOT, seed
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -18,34 +16,9 @@ SHOTS = ROOT / "tests" / "screenshots"
 needs_browser = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test does)")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    data = tmp_path_factory.mktemp("app")
-    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--data", str(data), "--port", str(port),
-                                "--facts-only"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stdout.read().decode())
-            time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}", data
-    process.terminate()
-    process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def page(server):
+@contextmanager
+def browser_page(url: str):
+    """A page of Debian's headless Chromium on the app at `url`, ready once the chat box is there."""
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(exist_ok=True)
@@ -53,11 +26,28 @@ def page(server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(server[0])
-        page.wait_for_selector("#question textarea", timeout=60000)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.dialogs = []  # every alert/confirm/prompt the page opens
+            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(url)
+            page.wait_for_selector("#question textarea", timeout=60000)
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("app")
+    with start_server(data) as url:
+        yield url, data
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with browser_page(server[0]) as page:
         yield page
-        browser.close()
 
 
 @needs_browser

@@ -20,7 +20,7 @@ import pytest
 
 from bench.load_bench import free_port, run, start_server
 from tests.conftest import SAMPLES, seed
-from tests.test_webapp import CHROMIUM, SHOTS, needs_browser
+from tests.test_webapp import SHOTS, browser_page, needs_browser
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 IMAGE = '<img src=x onerror="window.__pwned=2">'
@@ -107,20 +107,8 @@ def site(tmp_path_factory, hostile):
 
 @pytest.fixture(scope="module")
 def page(site):
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.dialogs = []  # every alert/confirm/prompt the page opens
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(site["url"])
-        page.wait_for_selector("#question textarea", timeout=60000)
+    with browser_page(site["url"]) as page:
         yield page
-        browser.close()
 
 
 def assert_nothing_ran(page) -> None:
