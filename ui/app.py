@@ -316,10 +316,12 @@ def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url
         from retrieval.vectors import VectorIndex
 
         vectors = VectorIndex(data, url=chroma_url)  # on the Chroma server when given, else data/chroma
-    if not store.documents():
-        samples = Path(corpus_file).parent / "samples"
-        print(f"首次启动：正在索引内置资料 {samples} …", flush=True)
-        result = index([str(samples)], store, progress=lambda path: print(f"  {Path(path).name}", flush=True),
+    stored = [row["path"] for row in store.documents()]
+    if not stored or (vectors is not None and stored and vectors.count() == 0):
+        # first start: the bundled corpus; after a --facts-only start: the text index for what is stored
+        paths = stored or [str(Path(corpus_file).parent / "samples")]
+        print(f"正在索引 {'已存的资料' if stored else '内置资料'} …", flush=True)
+        result = index(paths, store, progress=lambda path: print(f"  {Path(path).name}", flush=True),
                        vectors=vectors)
         print(f"已索引 {len(result.indexed)} 份。", flush=True)
     build(data, vectors).launch(server_name=host, server_port=port, share=False, css=CSS,
