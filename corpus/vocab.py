@@ -69,11 +69,13 @@ class Vocabulary:
     _titles: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        pairs = {(normalize(alias), concept) for concept, aliases in self.concepts.items() for alias in aliases}
-        pairs |= {(normalize(concept), concept) for concept in self.concepts}
-        self._aliases = sorted(pairs, key=lambda pair: -len(pair[0]))
-        titles = {(normalize(title), kind) for kind, spec in self.tables.items() for title in spec.titles}
-        self._titles = sorted(titles, key=lambda pair: -len(pair[0]))
+        # Longest first; between equally long spellings the vocabulary's own order decides (never a set's
+        # order, which changes with Python's hash seed: "本年收入合计" is listed under 合计 before 本年收入).
+        pairs = [(normalize(alias), concept) for concept, aliases in self.concepts.items() for alias in aliases]
+        pairs += [(normalize(concept), concept) for concept in self.concepts]
+        self._aliases = sorted(dict.fromkeys(pairs), key=lambda pair: -len(pair[0]))
+        titles = [(normalize(title), kind) for kind, spec in self.tables.items() for title in spec.titles]
+        self._titles = sorted(dict.fromkeys(titles), key=lambda pair: -len(pair[0]))
 
     def concept_of(self, label: str) -> str | None:
         """The canonical concept a row label or header cell names exactly (ordinals and 其中 ignored)."""

@@ -15,9 +15,12 @@ SAMPLES = ROOT / "corpus" / "samples"
 EXTRA = ROOT.parent / "shared" / "corpus-extra"
 
 
-def gouji(*args: str, data: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """The command line as a user runs it, in its own process (its data folder when given)."""
-    env = {key: value for key, value in os.environ.items() if key not in ("GOUJI_CHROMA_URL", "GOUJI_DATA")}
+def gouji(*args: str, data: Path | None = None, timeout: float = 300,
+          env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The command line as a user runs it, in its own process (its data folder and extra environment when
+    given)."""
+    env = {**{key: value for key, value in os.environ.items() if key not in ("GOUJI_CHROMA_URL", "GOUJI_DATA")},
+           **(env or {})}
     if data is not None:
         env["GOUJI_DATA"] = str(data)
     env["ANONYMIZED_TELEMETRY"] = "False"
