@@ -151,7 +151,8 @@ def main() -> None:
         ("ask warm p95, ms", lambda r: r["ask"]["p95_ms"], "{:.1f}"),
         *((f"peak memory {name}, MB", lambda r, name=name: r[name]["peak_mb"], "{:.0f}") for name in STEPS),
     ]
-    print(f"{'':36}" + "".join(f"{f'{size} docs':>12}" for size in sizes))
+    width = max(len(label) for label, _, _ in rows) + 2
+    print(f"{'':{width}}" + "".join(f"{f'{size} docs':>12}" for size in sizes))
     for label, value, shape in rows:
         cells = []
         for size in sizes:
@@ -159,8 +160,8 @@ def main() -> None:
                 cells.append(shape.format(value(runs[size])))
             except (KeyError, ZeroDivisionError):
                 cells.append("-")
-        print(f"{label:36}" + "".join(f"{cell:>12}" for cell in cells))
-    print(f"{'gouji check process start, s':36}{start_time():>12.2f}   (one small document: imports, spaCy + jieba)")
+        print(f"{label:{width}}" + "".join(f"{cell:>12}" for cell in cells))
+    print(f"{'gouji check process start, s':{width}}{start_time():>12.2f}   (one small document: imports, spaCy + jieba)")
 
 
 if __name__ == "__main__":
