@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.readers import document_groups
+from corpus.errors import InputError
+from corpus.readers import check_path, document_groups
 from corpus.vocab import normalize
 from retrieval.aliases import department_names, item_synonyms
 from retrieval.store import FactStore
@@ -112,9 +113,14 @@ def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | 
     for group in document_groups(paths):
         path = group[0]
         try:
+            for file in group:
+                check_path(file)  # missing, a folder, too large: the same one line as gouji check
             digest = sha256(group)
+        except InputError as error:
+            result.failed.append((error.path, error.problem))
+            continue
         except OSError as error:
-            result.failed.append((path, f"cannot read: {error.strerror}"))
+            result.failed.append((error.filename or path, f"cannot read: {error.strerror}"))
             continue
         # unchanged only if its chunks are there too: facts stored by a --facts-only run (or a text index
         # removed since) would otherwise never reach the text index, and search would silently miss them

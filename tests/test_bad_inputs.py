@@ -100,3 +100,25 @@ def test_a_bad_file_never_costs_what_is_stored(tmp_path):
     assert "indexed 1, unchanged 0, failed 1" in again.stdout
     after = stored()
     assert after[0] == before[0] + 1 and all(a > b for a, b in zip(after[1:], before[1:]))  # 001 added, 003 kept
+
+
+def test_bad_inputs_through_index(tmp_path):
+    """`gouji index` over the whole bad corpus: each refused input is one line naming it and its problem,
+    every other one is stored, and a second run finds them all unchanged."""
+    import sqlite3
+
+    made = [(bad, _made(bad, tmp_path)) for bad in BAD_INPUTS if not bad.needs_pdf or REAL_PDF.exists()]
+    data = tmp_path / "data"
+    first = gouji("index", "--facts-only", "--quiet", *(path for _, path in made), data=data, timeout=SECONDS * 3)
+    assert first.returncode == 2 and "Traceback" not in first.stderr
+    refused = [(bad, path) for bad, path in made if bad.outcome == "refused"]
+    assert len(first.stderr.splitlines()) == len(refused)
+    for bad, path in refused:
+        shown = path.split("+")[-1] if "missing" in path else path
+        assert any(line.startswith(f"gouji: {shown}: ") and bad.says in line for line in first.stderr.splitlines())
+    checked = [path for bad, path in made if bad.outcome == "checked"]
+    assert f"indexed {len(checked)}, unchanged 0, failed {len(refused)}" in first.stdout
+    with sqlite3.connect(data / "facts.sqlite") as connection:
+        assert sorted(row[0] for row in connection.execute("SELECT path FROM documents")) == sorted(checked)
+    again = gouji("index", "--facts-only", "--quiet", *(path for _, path in made), data=data, timeout=SECONDS * 3)
+    assert f"indexed 0, unchanged {len(checked)}, failed {len(refused)}" in again.stdout

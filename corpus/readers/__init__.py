@@ -28,8 +28,8 @@ def document_groups(paths: list[str]) -> list[list[str]]:
     return groups
 
 
-def read_source(path: str) -> Source:
-    """Read any supported file; the form is detected from the content, not the file name."""
+def check_path(path: str) -> None:
+    """What can be told without reading: the file is there, is a file, and is not too large."""
     file = Path(path)
     if not file.exists():
         raise InputError(path, "no such file")
@@ -39,6 +39,12 @@ def read_source(path: str) -> Source:
     if size > MAX_BYTES:
         raise InputError(path, f"too large for a disclosure ({size / 2**20:.0f} MB; the limit is "
                                f"{MAX_BYTES // 2**20} MB, set GOUJI_MAX_MB to change it)")
+
+
+def read_source(path: str) -> Source:
+    """Read any supported file; the form is detected from the content, not the file name."""
+    check_path(path)
+    file = Path(path)
     with file.open("rb") as handle:
         head = handle.read(1024)
     if not head.strip():
