@@ -103,10 +103,9 @@ class ClaimExtractor:
         self.nlp = pipeline()
         self.matcher = matcher()
         self.vocab = vocabulary()
-        self.year: int | None = None
 
     def statements(self, document: Document) -> list[Statement]:
-        self.year = document.metadata.year  # a figure labelled with an earlier year is last year's
+        year = document.metadata.year  # a figure labelled with an earlier year is last year's
         out: list[Statement] = []
         # only sentences with a figure, "持平" or "其中" can make or extend a statement: the others skip spaCy
         items = [(part, top, section, paragraph, sentence)
@@ -117,14 +116,16 @@ class ClaimExtractor:
             # a sentence without a subject of its own goes on about the paragraph's last one
             # ("…行政运行（01项）1672.67万元。…。2025年当年预算执行数为1690.69万元，…")
             carried = out[-1] if out and out[-1].paragraph is paragraph else None
-            for statement in self._sentence(doc, part, section, paragraph, sentence, carried):
+            for statement in self._sentence(doc, part, section, paragraph, sentence, carried, year):
                 statement.top = top
                 out.append(statement)
         _link_lists(out, normalize(document.metadata.department or ""))
         return out
 
     def _sentence(self, doc, part: str, section, paragraph: Paragraph, sentence: Sentence,
-                  carried: Statement | None = None) -> list[Statement]:
+                  carried: Statement | None = None, year: int | None = None) -> list[Statement]:
+        """One sentence's statements; `year` is the document's (the extractor keeps no per-document state,
+        so the web app's threads can share it)."""
         matches = sorted((self.nlp.vocab.strings[key], start, end) for key, start, end in self.matcher(doc))
         statements: list[Statement] = []
         current: Statement | None = carried
@@ -161,7 +162,7 @@ class ClaimExtractor:
                 statements.append(current)
             pending = ""
             stated_year = YEAR.search(subject_text)
-            earlier_year = bool(stated_year and self.year and int(stated_year.group(1)) < self.year)
+            earlier_year = bool(stated_year and year and int(stated_year.group(1)) < year)
             previous_amount = (bool(PREVIOUS.search(normalize(subject_text))) or earlier_year) and compare is None
             if subject and not RESTATING.match(subject) and not previous_amount:
                 current = self._new_statement(subject, part, section, paragraph, sentence)
