@@ -9,6 +9,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from make_corpus import pdf_documents  # bench/ is on the path when a bench runs as a script
+
 from checker.runner import check_document
 from corpus import parse_document
 
@@ -38,9 +40,7 @@ def main() -> None:
     print(f"spaCy + jieba load: {time.perf_counter() - start:.2f} s (once per process)")
     seeds = [[p] for p in sorted((ROOT / "corpus" / "samples").glob("*.txt"))]
     texts = [[p] for p in sorted(EXTRA.glob("*.txt")) if ".layout." not in p.name]
-    stems = sorted({p.name.split(".")[0] for p in EXTRA.glob("*.pdf")})
-    pdfs = [[p for p in (EXTRA / f"{s}.pdf", EXTRA / f"{s}.narrative.pdf", EXTRA / f"{s}.tables.pdf") if p.exists()]
-            for s in stems]
+    pdfs = pdf_documents()
     run("seeds (text)", seeds, show=True)
     run("corpus-extra text", texts, show=True)
     run("corpus-extra PDF", pdfs, show=False)

@@ -84,12 +84,17 @@ def start_server(data: Path, port: int | None = None, facts_only: bool = True, t
                     time.sleep(0.3)
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=20)
+            stop(process)
+
+
+def stop(process: subprocess.Popen, seconds: float = 20) -> None:
+    """Ask a server process to end; kill it if it has not within `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=seconds)
 
 
 def answer_text(history: list) -> str:

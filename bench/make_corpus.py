@@ -23,6 +23,13 @@ def sources() -> list[Path]:
     return found
 
 
+def pdf_documents() -> list[list[Path]]:
+    """The corpus-extra PDF documents, each as its file or its narrative + tables pair."""
+    stems = sorted({path.name.split(".")[0] for path in EXTRA.glob("*.pdf")})
+    return [[p for p in (EXTRA / f"{s}.pdf", EXTRA / f"{s}.narrative.pdf", EXTRA / f"{s}.tables.pdf") if p.exists()]
+            for s in stems]
+
+
 def make(count: int, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     originals = [(path, path.read_text(encoding="utf-8"), parse_document(str(path)).metadata) for path in sources()]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from make_corpus import pdf_documents  # bench/ is on the path when a bench runs as a script
+
 from corpus import parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +32,7 @@ def timed(groups: list[list[Path]]) -> tuple[float, int, float]:
 def main() -> None:
     seeds = [[path] for path in sorted((ROOT / "corpus" / "samples").glob("*.txt"))]
     texts = [[path] for path in sorted(EXTRA.glob("*.txt"))]
-    stems = sorted({path.name.split(".")[0] for path in EXTRA.glob("*.pdf")})
-    pdfs = [[p for p in (EXTRA / f"{s}.pdf", EXTRA / f"{s}.narrative.pdf", EXTRA / f"{s}.tables.pdf") if p.exists()]
-            for s in stems]
+    pdfs = pdf_documents()
     print(f"{'set':<22}{'docs':>6}{'pages':>7}{'seconds':>9}{'docs/s':>8}{'pages/s':>9}{'s/25 pages':>11}{'slowest s':>10}")
     for name, groups in (("seeds (text)", seeds), ("corpus-extra text", texts), ("corpus-extra PDF", pdfs)):
         if not groups:

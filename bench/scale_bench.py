@@ -21,16 +21,16 @@ from itertools import cycle, islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRA = ROOT.parent / "shared" / "corpus-extra"
 QUESTIONS = ["哪些部门的三公经费增加了", "哪个部门项目支出最多", "各部门公务用车运行费", "有哪些文字与表格矛盾",
              "尉犁县总工会的三公经费是多少", "什么是三公经费"]
 STEPS = ["parse", "parse_pdf", "check", "check_pdf", "index", "embed", "ask"]
 
 
 def pdf_groups(size: int) -> list[list[str]]:
-    stems = sorted({path.name.split(".")[0] for path in EXTRA.glob("*.pdf")})
-    groups = [[str(p) for p in (EXTRA / f"{s}.pdf", EXTRA / f"{s}.narrative.pdf", EXTRA / f"{s}.tables.pdf")
-               if p.exists()] for s in stems]
+    """The real PDF documents, cycled up to `size`."""
+    from make_corpus import pdf_documents
+
+    groups = [[str(path) for path in group] for group in pdf_documents()]
     return list(islice(cycle(groups), size)) if groups else []
 
 

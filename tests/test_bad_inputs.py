@@ -20,9 +20,14 @@ def _made(bad: BadInput, folder) -> str:
     return bad.make(folder)
 
 
+def _named(path: str) -> str:
+    """The file a refusal names: for a '+' pair with a missing half, that half."""
+    return path.split("+")[-1] if "missing" in path else path
+
+
 def _assert_outcome(bad: BadInput, path: str, stderr: str, report: dict | None) -> None:
     if bad.outcome == "refused":
-        shown = path.split("+")[-1] if "missing" in path else path
+        shown = _named(path)
         lines = [line for line in stderr.splitlines() if shown in line]
         assert len(lines) == 1, stderr
         assert lines[0].startswith(f"gouji: {shown}") and bad.says in lines[0], lines[0]
@@ -114,7 +119,7 @@ def test_bad_inputs_through_index(tmp_path):
     refused = [(bad, path) for bad, path in made if bad.outcome == "refused"]
     assert len(first.stderr.splitlines()) == len(refused)
     for bad, path in refused:
-        shown = path.split("+")[-1] if "missing" in path else path
+        shown = _named(path)
         assert any(line.startswith(f"gouji: {shown}: ") and bad.says in line for line in first.stderr.splitlines())
     checked = [path for bad, path in made if bad.outcome == "checked"]
     assert f"indexed {len(checked)}, unchanged 0, failed {len(refused)}" in first.stdout

@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import EXTRA, ROOT, parsed, seed
+from tests.conftest import EXTRA, ROOT, gouji, parsed, seed
 
 
 @cache
@@ -138,11 +138,6 @@ class TestSifajuUnitReviewSheet:
 
     def test_department_wording_in_a_unit_document(self):
         assert has(sifaju("unit"), "GJ803", 310) and has(sifaju("unit"), "GJ803", 311)
-
-
-def gouji(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300, check=False)
 
 
 def test_check_json_shape_and_exit_code():

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,26 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, seed
+from bench.load_bench import free_port, stop
+from tests.conftest import gouji, seed
 
 CHROMA = Path(sys.executable).parent / "chroma"
 SEEDS = ["000", "003"]  # two of the smallest seeds (~100 chunks each)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _env(data: Path) -> dict:
-    env = {key: value for key, value in os.environ.items() if key != "GOUJI_CHROMA_URL"}
-    return {**env, "GOUJI_DATA": str(data), "ANONYMIZED_TELEMETRY": "False"}
-
-
-def gouji(*args: str, data: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=_env(data), timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +24,7 @@ def server(tmp_path_factory):
     if not CHROMA.exists():
         pytest.skip(f"{CHROMA} not installed")
     folder = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen([str(CHROMA), "run", "--path", str(folder / "db"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
@@ -62,12 +46,7 @@ def server(tmp_path_factory):
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=10)
         log.close()
 
 
@@ -117,7 +96,7 @@ def test_ask_and_search_use_the_server(server, indexed):
 
 @pytest.mark.parametrize("command", [["search", "三公经费"], ["ask", "劳模慰问奖"], ["index", "--quiet", "PATH"]])
 def test_unreachable_server_is_one_line_and_exit_2(tmp_path, command):
-    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     args = [str(seed("003")) if word == "PATH" else word for word in command]
     result = gouji(*args, "--chroma-url", url, data=tmp_path)
     assert result.returncode == 2

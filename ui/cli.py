@@ -67,13 +67,15 @@ def _check_command(args: argparse.Namespace) -> int:
     ignore = (args.ignore or ",".join(config.get("ignore", []))).split(",") if (args.ignore or config.get("ignore")) \
         else None
     reports, status = [], 0
+    from functools import partial
+
     from corpus.readers import document_groups
     from ui.batch import workers
 
     groups = document_groups(args.paths)
+    check_one = partial(_check_one, select=select, ignore=ignore, seconds=args.time_limit)
     with workers(args.jobs if len(groups) > 1 else 1, getattr(args, "ray", None)) as run:
-        results = list(run(_check_one, groups, [select] * len(groups), [ignore] * len(groups),
-                           [args.time_limit] * len(groups)))
+        results = list(run(check_one, groups))
     for result in results:
         if isinstance(result, str):
             print(f"gouji: {result}", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from corpus.encoding import garbled
 from corpus.errors import InputError
+from corpus.numbers import fold_digits
 from corpus.readers.pdf_geometry import path_boxes, read_chars, read_geometry
 from corpus.readers.pdf_layout import TextLine, attach_rows, grid_rows, group_lines
 from corpus.source import Source, SourceLine
@@ -65,7 +66,9 @@ def _source(path: str, pages: list[list[TextLine]]) -> Source:
         if page_number > 1:
             lines.append(SourceLine("", len(lines) + 1, page_number))  # the form-feed line
         for line in page or [TextLine([], 0.0, 0.0)]:  # an empty page is one empty line
-            lines.append(SourceLine(line.text, len(lines) + 1, page_number, line.cells, continued=line.continued))
-        texts.append("\n".join(line.text for line in page))
+            # full-width digits read as ASCII, like the text readers (one character for one: positions hold)
+            lines.append(SourceLine(fold_digits(line.text), len(lines) + 1, page_number, line.cells,
+                                    continued=line.continued))
+        texts.append("\n".join(fold_digits(line.text) for line in page))
     text = f"\n{PAGE_BREAK}\n".join(texts)
     return Source(path=path, style="pdf", text=text, lines=lines, page_count=len(pages))
