@@ -126,7 +126,9 @@ class ClaimExtractor:
                   carried: Statement | None = None, year: int | None = None) -> list[Statement]:
         """One sentence's statements; `year` is the document's (the extractor keeps no per-document state,
         so the web app's threads can share it)."""
-        matches = sorted((self.nlp.vocab.strings[key], start, end) for key, start, end in self.matcher(doc))
+        matches = sorted(("COUNT", start + 1, end) if label == "HEADCOUNT" else (label, start, end)
+                         for label, start, end in ((self.nlp.vocab.strings[key], start, end)
+                                                   for key, start, end in self.matcher(doc)))
         statements: list[Statement] = []
         current: Statement | None = carried
         pending = ""  # "1、一般公共服务支出（类）…（项）：" names the subject of the figures after the colon
@@ -225,7 +227,7 @@ class ClaimExtractor:
         value = parse_amount(number.group(0)) if number else None
         unit = {"MONEY": re.sub(r"[\d.,\s-]", "", text), "PERCENT": "%"}.get(label)
         if label == "COUNT":
-            unit = doc[end - 1].text
+            unit = doc[end - 1].text if not doc[end - 1].text.isdigit() else "名"  # a head count without its unit
         if value is None:
             return None  # not a number anyone prints (e.g. hundreds of digits): no claim to check
         kind = {"MONEY": "amount", "PERCENT": "change_rate", "COUNT": "count"}[label]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from corpus.vocab import vocabulary
@@ -18,18 +19,22 @@ DOMAIN_WORDS = [
     "预算数", "执行数", "决算数", "预算执行数", "年初预算", "上年预算", "当年拨款", "财政拨款", "基本支出", "项目支出",
     "人员经费", "公用经费", "三公经费", "机关运行经费", "公务接待费", "公务用车", "购置费", "运行费", "运行维护费",
     "政府采购", "实有人数", "主要原因", "一般公共预算", "政府性基金", "国有资本经营", "上年结转", "结转结余",
+    "编制数",
 ]
 SPLIT_FIGURE = re.compile(r"\d,\d")
 NUMBER = r"^-?\d[\d,]*(\.\d+)?$"
 PERCENT = r"^-?\d[\d,]*(\.\d+)?[%％]$"
 MONEY_UNITS = ["万元", "元", "亿元", "千元"]
 COUNT_UNITS = ["人", "名", "辆", "个", "台", "套", "家"]  # not 项: "（01项）" is a 科目 level
+HEADCOUNT_WORDS = ["编制数"]
 DIRECTIONS = ["增加", "减少", "增长", "下降", "上升", "降低", "持平", "增", "减", "减幅", "增幅"]
 
 PATTERNS: dict[str, list[list[dict]]] = {
     "MONEY": [[{"TEXT": {"REGEX": NUMBER}}, {"TEXT": {"IN": MONEY_UNITS}}]],
     "PERCENT": [[{"TEXT": {"REGEX": PERCENT}}], [{"TEXT": {"REGEX": NUMBER}}, {"TEXT": {"IN": ["%", "％"]}}]],
     "COUNT": [[{"TEXT": {"REGEX": r"^\d+$"}}, {"TEXT": {"IN": COUNT_UNITS}}]],
+    # "编制数 17，实有人数 40 人": a head count printed without its unit (the figure is the second token)
+    "HEADCOUNT": [[{"TEXT": {"IN": HEADCOUNT_WORDS}}, {"TEXT": {"REGEX": r"^\d+$"}}]],
     "DIRECTION": [[{"TEXT": {"IN": DIRECTIONS}}]],
 }
 
@@ -83,25 +88,38 @@ def _dictionary() -> str:
     return str(target)
 
 
-@cache
-def pipeline():
+def segmenter(words: Iterable[str] = ()):
+    """A jieba tokenizer of its own (the global one stays untouched) on the common-word dictionary, with
+    `words` added as whole words."""
     import jieba
-    import spacy
-    from spacy.language import Language
 
     jieba.setLogLevel(logging.ERROR)
-    segmenter = jieba.Tokenizer(_dictionary())
-    segmenter.tmp_dir = jieba.dt.tmp_dir  # its prefix cache beside the dictionary, not in a fixed /tmp
+    found = jieba.Tokenizer(_dictionary())
+    found.tmp_dir = jieba.dt.tmp_dir  # its prefix cache beside the dictionary, not in a fixed /tmp
+    for word in sorted(set(words)):
+        found.add_word(word, freq=200000)
+    return found
+
+
+def blank_chinese(jieba_segmenter):
+    """spaCy's blank Chinese pipeline on a jieba tokenizer: built as "char" and switched over, because
+    building it as "jieba" would first load jieba's full default dictionary (0.6 s) only to replace it."""
+    import spacy
+
+    nlp = spacy.blank("zh")
+    nlp.tokenizer.jieba_seg = jieba_segmenter
+    nlp.tokenizer.segmenter = "jieba"
+    return nlp
+
+
+@cache
+def pipeline():
+    from spacy.language import Language
+
     words = set(DOMAIN_WORDS)
     for concept, aliases in vocabulary().concepts.items():
         words.update(alias for alias in [concept, *aliases] if len(alias) <= 12 and alias.isalnum())
-    for word in sorted(words):
-        segmenter.add_word(word, freq=200000)
-    # spaCy's jieba segmenter on our dictionary: built as "char" and switched over, because building it as
-    # "jieba" would first load jieba's full default dictionary (0.6 s) only to have it replaced
-    nlp = spacy.blank("zh")
-    nlp.tokenizer.jieba_seg = segmenter
-    nlp.tokenizer.segmenter = "jieba"
+    nlp = blank_chinese(segmenter(words))
     if not Language.has_factory("gouji_merge_figures"):
         Language.factory("gouji_merge_figures")(lambda nlp, name: _merge_figures(nlp))
     nlp.add_pipe("gouji_merge_figures")

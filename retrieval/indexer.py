@@ -1,17 +1,25 @@
-"""gouji index: parse, check and store every document's facts; unchanged files are skipped."""
+"""gouji index: parse, check and store every disclosure's facts, once per disclosure; unchanged files are
+skipped.
+
+A folder may hold one disclosure in several forms (X.pdf, X.txt, X.layout.txt, X.pages.json) or as a
+narrative file and a tables file: halves are paired, forms of one identity (department, year, 预算/决算,
+部门/单位) compete on how well they were read, and the best is stored; every form seen is recorded with its
+score, so a later run compares a new form with them without reading them again."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from corpus.errors import InputError
 from corpus.readers import check_path, document_groups
-from corpus.vocab import normalize
-from retrieval.aliases import department_names, item_synonyms
-from retrieval.store import FactStore
+from corpus.vocab import normalize, strip_ordinal
+from retrieval.identity import STYLE_PREFERENCE, Half, content_of, identity_of, pair_halves, read_score
+from retrieval.items import concept_in
+from retrieval.names import department_forms, department_key, is_template
 
 
 @dataclass
@@ -19,6 +27,7 @@ class IndexResult:
     indexed: list[str]
     skipped: list[str]
     failed: list[tuple[str, str]]
+    notes: list[str] = field(default_factory=list)  # which form of a disclosure was stored, and over what
 
 
 def sha256(paths: list[str]) -> str:
@@ -28,10 +37,9 @@ def sha256(paths: list[str]) -> str:
     return digest.hexdigest()
 
 
-def item_of(text: str) -> str | None:
-    """The item a subject names, by the synonyms people use (longest first)."""
-    text = normalize(text)
-    return next((concept for word, concept in item_synonyms() if normalize(word) in text), None)
+def row_key(label: str) -> str:
+    """A table row's name for matching: no white space, quotes or ordinal (“二、社会保障和就业支出” -> 社会保障和就业支出)."""
+    return strip_ordinal(normalize(label or ""))
 
 
 def passages(document) -> list[tuple]:
@@ -47,45 +55,104 @@ def passages(document) -> list[tuple]:
     return rows
 
 
-def facts(document, report, statements) -> tuple[dict, list[tuple], list[tuple], list[tuple]]:
+def claim_item(statement) -> tuple[str | None, str]:
+    """(the item a statement is about, its 类/款/项 path): the path's last name; else the vocabulary concept;
+    else the subject, unless it only restates (“支出决算为…” under the heading “行政运行（项）”): then the
+    section heading's path."""
+    from checker.claims import RESTATING, clean_subject, resolve_path
+
+    subject = clean_subject(statement.subject or "")
+    path = statement.path
+    if not path and not statement.concept and (not subject or RESTATING.match(subject)
+                                               or subject in generic_subjects()):
+        path = resolve_path(statement.section.title if statement.section else "")
+    names = "/".join(name for name, _, _ in path)
+    if path:
+        return normalize(path[-1][0]).lstrip("-—－–·、"), names
+    return (statement.concept or concept_in(subject) or subject or None), names
+
+
+@cache
+def generic_subjects() -> frozenset[str]:
+    from retrieval.items import items_data
+
+    return frozenset(items_data()["generic_subjects"])
+
+
+def facts(document, report, statements) -> tuple[dict, list[tuple], list[tuple], list[tuple], list[tuple],
+                                                 list[tuple]]:
     meta = document.metadata
+    named, bare = department_forms(meta.department, meta.region) if meta.department else (set(), set())
     record = {"path": document.path, "sha256": "", "department": meta.department,
-              "aliases": "|".join(department_names(meta.department)) if meta.department else "",
+              "aliases": "|".join(sorted(named)) + "||" + "|".join(sorted(bare)),
               "region": meta.region, "year": meta.year, "kind": meta.kind, "scope": meta.scope,
-              "template": meta.template, "pages": document.page_count}
-    cells = [(t.kind, t.title, r.label, r.code, r.concept, r.side, c.column, c.printed, float(c.value), c.span.line,
-              c.span.page) for t in document.tables for r in t.rows for c in r.cells if c.certain]
+              "template": meta.template, "pages": document.page_count,
+              "department_key": department_key(meta.department) if meta.department else None,
+              "identity": None, "form": None, "style": document.style, "score": 0.0,
+              "is_template": int(is_template(meta.department))}
+    cells, terms = [], set()
+    tables = [(t.kind, t.title, t.unit, len(t.rows), t.empty_statement, t.span.line, t.span.page)
+              for t in document.tables]
+    for table in document.tables:
+        for column in table.columns:
+            terms.add((column.key.split(":")[0], "column", None, None, table.kind))
+        for row in table.rows:
+            key = row_key(row.label)
+            if key or row.code:
+                terms.add((key, "row", row.code, row.code_kind, table.kind))
+            for cell in row.cells:
+                if cell.certain:
+                    cells.append((table.kind, table.title, row.label, row.code, row.concept, row.side, cell.column,
+                                  cell.printed, float(cell.value), cell.span.line, cell.span.page, key,
+                                  row.code_kind, int(row.is_total)))
     claims = []
-    for statement in statements:
+    for number, statement in enumerate(statements):
         section = statement.section.title if statement.section else statement.part
+        item, path = claim_item(statement)
         for claim in statement.claims:
-            claims.append((statement.subject, item_of(statement.subject) or statement.concept, statement.code,
-                           claim.kind, claim.printed,
+            claims.append((statement.subject, statement.concept, statement.code, claim.kind, claim.printed,
                            float(claim.value) if claim.value is not None else None, claim.unit, claim.base,
                            claim.year, claim.direction, section, claim.span.line, claim.span.end_line,
-                           claim.span.page, statement.sentence.text.strip()))
+                           claim.span.page, statement.sentence.text.strip(), number, item, path))
+            if claim.kind == "count" and item:
+                terms.add((item, "count", None, None, None))
     found = [(f.rule, f.family, f.severity, f.message, f.stated, f.expected, f.line,
               f.evidence[0].page if f.evidence else None, f.evidence[0].quote if f.evidence else "")
              for f in report.findings]
-    return record, cells, claims, found
+    amounts = sum(1 for claim in claims if claim[3] == "amount")
+    record["score"] = read_score(document, report, amounts)
+    record["identity"] = identity_of(meta.department, meta.year, meta.kind, meta.scope)
+    return record, cells, claims, found, sorted(terms, key=lambda t: tuple(str(x) for x in t)), tables
 
 
 @dataclass
 class Prepared:
-    """One document's facts and chunks, computed in a worker and stored by the one writer."""
+    """One form's facts and chunks, computed in a worker and stored by the one writer."""
 
-    path: str
+    path: str  # the document's path (its first file)
+    form: str  # its files, joined by '+'
     digest: str
+    content: str  # full | narrative | tables
     record: dict
     cells: list[tuple]
     claims: list[tuple]
     findings: list[tuple]
     passages: list[tuple]
+    terms: list[tuple]
+    tables: list[tuple]
     chunks: list
+
+    @property
+    def identity(self) -> str:
+        return self.record["identity"] or f"form:{self.form}"
+
+    @property
+    def rank(self) -> tuple:
+        return self.record["score"], STYLE_PREFERENCE.get(self.record["style"], 0), self.form
 
 
 def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
-    """Parse and check one document (picklable result, so it can run in another process)."""
+    """Parse and check one form (picklable result, so it can run in another process)."""
     from checker.runner import check_document
     from corpus import InputError, parse_document
     from corpus.deadline import time_limit
@@ -97,52 +164,188 @@ def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
             report = check_document(document)
     except InputError as error:
         return group[0], error.problem
-    record, cells, claims, found = facts(document, report, report.statements)
-    record["sha256"] = digest
-    return Prepared(group[0], digest, record, cells, claims, found, passages(document), chunks(document))
+    record, cells, claims, found, terms, tables = facts(document, report, report.statements)
+    form = "+".join(group)
+    record["sha256"], record["form"] = digest, form
+    return Prepared(group[0], form, digest, content_of(document), record, cells, claims, found, passages(document),
+                    terms, tables, chunks(document))
 
 
-def index(paths: list[str], store: FactStore, progress: Callable[[str], None] | None = None,
+def _digest(group: list[str]) -> str:
+    for file in group:
+        check_path(file)  # missing, a folder, too large: the same one line as gouji check
+    return sha256(group)
+
+
+class _Run:
+    """One `gouji index` run: what was prepared, and what to store."""
+
+    def __init__(self, store, vectors, mapper, progress, result: IndexResult):
+        self.store, self.vectors, self.mapper, self.progress, self.result = store, vectors, mapper, progress, result
+
+    def prepare_all(self, todo: list[tuple[list[str], str]], tick: bool = False) -> list[Prepared]:
+        out = []
+        for item in (self.mapper(prepare, *zip(*todo)) if todo else []):
+            if isinstance(item, tuple):
+                self.result.failed.append(item)
+            else:
+                out.append(item)
+            if tick and self.progress:
+                self.progress(item[0] if isinstance(item, tuple) else item.path)
+        return out
+
+    def unchanged(self, form: str, digest: str) -> bool:
+        row = self.store.form(form)
+        if row is None or row["sha256"] != digest:
+            return False
+        if row["role"] == "part":  # a half: unchanged while the pair it is part of is
+            partner = row["note"].removeprefix("part of ")
+            try:
+                return self.unchanged(partner, _digest(partner.split("+")))
+            except (InputError, OSError):
+                return False
+        if row["role"] != "chosen":
+            return True
+        path = form.split("+")[0]
+        stored = self.store.query("SELECT 1 FROM documents WHERE form = ?", (form,))
+        return bool(stored) and (self.vectors is None or self.vectors.has(path))
+
+    def pair(self, prepared: list[Prepared]) -> list[Prepared]:
+        """Halves prepared now, with halves seen before that are still there unchanged, paired and prepared as
+        one document; the halves themselves are kept aside as parts."""
+        fresh = {p.form: p for p in prepared if p.content in ("narrative", "tables")}
+        if not fresh:
+            return prepared
+        halves = [Half(p.form, p.content, p.record["year"], p.record["department_key"]) for p in fresh.values()]
+        folders = {str(Path(form).parent) for form in fresh}
+        for row in self.store.query("SELECT * FROM forms WHERE content IN ('narrative', 'tables')"):
+            form = row["form"]
+            if form in fresh or "+" in form or str(Path(form).parent) not in folders or not Path(form).is_file():
+                continue
+            try:
+                if _digest([form]) == row["sha256"]:
+                    halves.append(Half(form, row["content"], None, None))
+            except (InputError, OSError):
+                continue
+        pairs = pair_halves(halves)
+        todo = []
+        for narrative, tables in pairs:
+            group = [narrative.form, tables.form]
+            try:
+                todo.append((group, _digest(group)))
+            except (InputError, OSError) as error:
+                self.result.failed.append((narrative.form, str(error)))
+        combined = self.prepare_all(todo)
+        paired = {half.form for pair in pairs for half in pair}
+        parts = []
+        for form in paired:
+            row = fresh.get(form)
+            digest = row.digest if row else self.store.form(form)["sha256"]
+            content = row.content if row else self.store.form(form)["content"]
+            partner = next("+".join(h.form for h in pair) for pair in pairs if form in (pair[0].form, pair[1].form))
+            parts.append((form, digest, None, "part", content, None, f"part of {partner}"))
+        self.orphan_forms(list(paired))
+        self.store.record_forms(parts)
+        return [p for p in prepared if p.form not in paired] + combined
+
+    def orphan_forms(self, forms: list[str]) -> None:
+        """Forms that no longer stand for the disclosure they were chosen for: that disclosure is chosen
+        again from its other forms, or removed."""
+        for form in forms:
+            row = self.store.form(form)
+            if row is None or row["role"] != "chosen":
+                continue
+            document = self.store.query("SELECT * FROM documents WHERE form = ?", (form,))
+            if document:
+                self.reconsider(row["identity"], [], exclude={form})
+
+    def reconsider(self, identity: str, candidates: list[Prepared], exclude: frozenset | set = frozenset()) -> None:
+        """Choose the best form of one disclosure among those prepared now and those recorded before (still
+        on disk, unchanged), and store it unless it is stored already."""
+        fresh = {p.form for p in candidates}
+        recorded = [row for row in self.store.forms_of(identity)
+                    if row["form"] not in fresh and row["form"] not in exclude and row["role"] != "part"
+                    and all(Path(f).is_file() for f in row["form"].split("+"))]
+        stored = self.store.document_of(identity)
+        ranked: list[tuple[tuple, object]] = [(p.rank, p) for p in candidates]
+        ranked += [((row["score"], -1, row["form"]), row) for row in recorded]
+        if not ranked:
+            if stored is not None and stored["form"] in exclude:
+                self.store.remove(identity)
+                if self.vectors is not None:
+                    self.vectors.replace(stored["path"], [])
+            return
+        ranked.sort(key=lambda pair: pair[0], reverse=True)
+        best = ranked[0][1]
+        if not isinstance(best, Prepared):
+            if stored is not None and stored["form"] == best["form"]:
+                self._record(identity, candidates, chosen=None)
+                return
+            again = self.prepare_all([(best["form"].split("+"), best["sha256"])])
+            if not again:
+                return
+            best = again[0]
+        self._store(identity, best, [p for p in candidates if p is not best], stored, recorded)
+
+    def _record(self, identity: str, others: list[Prepared], chosen: Prepared | None) -> None:
+        note = f"not chosen: {chosen.form} read better" if chosen else "not chosen: another form read better"
+        self.store.record_forms([(p.form, p.digest, identity, "alternative", p.content, p.record["score"], note)
+                                 for p in others])
+
+    def _store(self, identity: str, best: Prepared, others: list[Prepared], stored, recorded) -> None:
+        record = {**best.record, "identity": identity}
+        if self.vectors is not None:
+            self.vectors.replace(best.path, best.chunks)
+            if stored is not None and stored["path"] != best.path:
+                self.vectors.replace(stored["path"], [])
+        forms = [(best.form, best.digest, identity, "chosen", best.content, best.record["score"],
+                  f"chosen over {len(others) + len(recorded)} other form(s)")]
+        forms += [(p.form, p.digest, identity, "alternative", p.content, p.record["score"],
+                   f"not chosen: {best.form} read better") for p in others]
+        forms += [(row["form"], row["sha256"], identity, "alternative", row["content"], row["score"],
+                   f"not chosen: {best.form} read better") for row in recorded if row["role"] == "chosen"]
+        self.store.replace(record, best.cells, best.claims, best.findings, best.passages, best.terms, forms,
+                           best.tables)
+        self.result.indexed.append(best.path)
+        if others or recorded:
+            seen = [(p.form, p.record["score"]) for p in others] + [(r["form"], r["score"]) for r in recorded]
+            self.result.notes.append(f"{best.form}: stored this form (read score {best.record['score']:.0f}) "
+                                     f"for {identity}; also seen: "
+                                     + ", ".join(f"{Path(f).name} ({s:.0f})" for f, s in seen))
+
+
+def index(paths: list[str], store, progress: Callable[[str], None] | None = None,
           vectors=None, mapper: Callable[..., Iterable] = map) -> IndexResult:
     """Index documents into the fact store and, when given, the text index. Parsing and checking run
     through `mapper` (a map over local processes or Ray tasks: ui.batch.workers); this process alone
     writes. The text index is written first and the fact store last, so a run killed in between
     re-indexes that document next time."""
     result = IndexResult([], [], [])
+    run = _Run(store, vectors, mapper, progress, result)
     todo: list[tuple[list[str], str]] = []
     for group in document_groups(paths):
         path = group[0]
         try:
-            for file in group:
-                check_path(file)  # missing, a folder, too large: the same one line as gouji check
-            digest = sha256(group)
+            digest = _digest(group)
         except InputError as error:
             result.failed.append((error.path, error.problem))
             continue
         except OSError as error:
             result.failed.append((error.filename or path, f"cannot read: {error.strerror}"))
             continue
-        # unchanged only if its chunks are there too: facts stored by a --facts-only run (or a text index
-        # removed since) would otherwise never reach the text index, and search would silently miss them
-        if store.sha256_of(path) == digest and (vectors is None or vectors.has(path)):
+        if run.unchanged("+".join(group), digest):
             result.skipped.append(path)
             if progress:
                 progress(path)
             continue
         todo.append((group, digest))
-    if todo:
-        _store_all(mapper(prepare, *zip(*todo)), store, vectors, progress, result)
-    return result
-
-
-def _store_all(prepared, store: FactStore, vectors, progress, result: IndexResult) -> None:
+    prepared = run.pair(run.prepare_all(todo, tick=True))
+    by_identity: dict[str, list[Prepared]] = {}
     for item in prepared:
-        if isinstance(item, tuple):
-            result.failed.append(item)
-        else:
-            if vectors is not None:
-                vectors.replace(item.path, item.chunks)
-            store.replace(item.record, item.cells, item.claims, item.findings, item.passages)
-            result.indexed.append(item.path)
-        if progress:
-            progress(item[0] if isinstance(item, tuple) else item.path)
+        by_identity.setdefault(item.identity, []).append(item)
+    # a form now read as another disclosure than before leaves its old one to be chosen again
+    moved = [p.form for p in prepared if (row := store.form(p.form)) is not None and row["identity"] != p.identity]
+    run.orphan_forms(moved)
+    for identity, candidates in by_identity.items():
+        run.reconsider(identity, candidates)
+    return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 from retrieval.qa import Answer
 
@@ -34,4 +35,4 @@ def rephrase(answer: Answer) -> Answer:
         return answer
     if not isinstance(text, str) or not text.strip() or not figures(text) <= figures(answer.answer):
         return answer
-    return Answer(answer.question, answer.intent, text.strip(), answer.citations)
+    return replace(answer, answer=text.strip())

@@ -1,9 +1,10 @@
 """Questions in plain Chinese (or English), answered from the fact store with citations.
 
-Rule-based: the question's intent and slots (department, year, item, direction, threshold) are read with
-the domain lexicon; the answer is computed from stored facts over the whole corpus (never from the top-k
-of a text search), and every figure in it cites the document, line and quoted text it came from. When the
-facts cannot answer, it says so and shows the closest passages.
+A question is read into a query (retrieval/reader.py: who, when, which documents, what, which measure,
+which operator); the query runs over the facts of the whole corpus (never over the top-k of a text
+search), and every figure in the answer cites the document, table or section, line and quoted text it came
+from. A part of the question that was not understood, a name several departments share, or a department the
+corpus lacks is said as such, with what gouji can answer instead; it never answers another question.
 """
 
 from __future__ import annotations
@@ -11,369 +12,627 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.vocab import normalize
-from retrieval.aliases import item_synonyms
-from retrieval.store import FactStore
+from retrieval.facts import Citation, Fact, Facts
+from retrieval.items import Item
+from retrieval.lexicon import Lexicon
+from retrieval.query import Query
+from retrieval.reader import Reader
 
-YEAR = re.compile(r"(20\d{2})\s*年?")
-UP = re.compile(r"增加|增长|上升|提高|多了|涨|increase|rise|rose|grew|higher")
-DOWN = re.compile(r"减少|下降|降低|少了|压减|decrease|fall|fell|drop|lower|decline")
-ASKS_FIGURE = re.compile(r"多少|金额|几|how much|how many|amount")
-THRESHOLD = re.compile(r"(?:超过|大于|高于|over|above|more than)\s*(\d+(?:\.\d+)?)\s*(%|％|万元)?")
-INTENTS = [  # (intent, pattern), first match wins; slots decide the rest
-    ("definition", re.compile(r"什么是|是什么意思|指什么|含义|名词解释|what does .+ mean|meaning of|definition|define")),
-    ("contradiction", re.compile(r"矛盾|不一致|不符|错误|问题|勾稽|contradict|inconsisten|error|mistake")),
-    ("why", re.compile(r"为什么|为何|原因|why|reason")),
-    ("rise_fall", re.compile(r"哪些部门|哪些单位|which (?:departments|units)|增长超过|增幅超过")),
-    ("ranking", re.compile(r"哪个部门|哪个单位|最多|最高|最少|最低|排名|which department|most|highest|least|lowest")),
-    ("list", re.compile(r"各部门|每个部门|各单位|所有部门|all departments|each department|every department|by department")),
-    ("compare", re.compile(r"比较|对比|相比|和.*相比|compare|versus|\bvs\b")),
-]
-ENGLISH_ITEMS = {
-    "three public": "三公经费", "sangong": "三公经费", "official reception": "公务接待费", "reception": "公务接待费",
-    "overseas": "因公出国（境）费", "abroad": "因公出国（境）费", "vehicle": "公务用车购置及运行费",
-    "car": "公务用车购置及运行费", "procurement": "政府采购", "operating expenses": "机关运行经费",
-    "project": "项目支出", "basic expenditure": "基本支出", "total budget": "收入总计", "budget": "收入总计",
-}
-# Where an item's value is printed: table kind and how its row/column is named.
-ITEM_TABLES = {
-    "三公经费": ("三公经费表", "合计"), "因公出国（境）费": ("三公经费表", "因公出国（境）费"),
-    "公务接待费": ("三公经费表", "公务接待费"), "公务用车购置及运行费": ("三公经费表", "公务用车购置及运行费"),
-    "公务用车运行费": ("三公经费表", "公务用车运行费"), "公务用车购置费": ("三公经费表", "公务用车购置费"),
-    "项目支出": ("支出总表", "项目支出"), "基本支出": ("支出总表", "基本支出"), "收入总计": ("收支总表", "收入总计"),
-    "一般公共预算": ("收支总表", "一般公共预算"), "机关运行经费": ("三公经费表", "机关运行经费"),
-}
-
-
-@dataclass
-class Citation:
-    path: str
-    department: str
-    year: int | None
-    section: str | None
-    table: str | None
-    page: int | None
-    line: int
-    quote: str
+__all__ = ["Answer", "Answerer", "Citation"]
+MAX_LISTED = 40  # departments written out in one answer; the rest are counted
+RANK_SHOWN = 10  # a ranking without a number shows this many
+REASON = re.compile(r"主要(?:原因|是由于|系)(?:是|为|：|:)?(.+?)(?:[。；]|$)")
 
 
 @dataclass
 class Answer:
     question: str
-    intent: str
+    intent: str  # the query's operator
     answer: str
     citations: list[Citation] = field(default_factory=list)
+    query: Query | None = None
+    status: str = "answered"  # answered | ask_which | absent | not_understood | no_facts
+    completed: str | None = None  # how a follow-up was completed, in words
+    years: list[int] = field(default_factory=list)  # the years the figures are of
+    source: str = "facts"  # facts | passages
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "intent": self.intent, "status": self.status, "answer": self.answer,
+                "query": self.query.to_dict() if self.query else None, "completed": self.completed,
+                "source": self.source, "citations": [vars(c) for c in self.citations]}
 
 
 @dataclass
-class Slots:
-    departments: list[dict] = field(default_factory=list)  # document rows whose department the question names
-    year: int | None = None
-    item: str | None = None
-    direction: int | None = None
-    threshold: float | None = None
+class Measured:
+    """One document's figure for the asked measure, in words, with what proves it."""
+
+    value: float
+    words: str
+    citations: list[Citation]
+
+
+def money(value: float) -> str:
+    return f"{value:,.2f} 万元"
+
+
+def signed_money(value: float) -> str:
+    return f"{'增加' if value > 0 else '减少' if value < 0 else '持平'}{'' if value == 0 else ' ' + money(abs(value))}"
+
+
+def signed_rate(value: float) -> str:
+    return f"{'增长' if value > 0 else '下降' if value < 0 else '持平'}{'' if value == 0 else f' {abs(value):.2f}%'}"
 
 
 class Answerer:
-    def __init__(self, store: FactStore, vectors=None):
+    def __init__(self, store, vectors=None):
         self.store = store
         self.vectors = vectors  # the hybrid text index, when built; else passages are ranked by shared words
-        self.documents = [dict(row) for row in store.documents()]
+        self.lexicon = Lexicon(store)
+        self.documents = self.lexicon.documents
+        self.facts = Facts(store, self.lexicon)
+        self._reader: Reader | None = None
 
-    # ------------------------------------------------------------------ reading the question
-    def slots(self, question: str) -> Slots:
-        text = normalize(question)
-        lower = question.lower()
-        slots = Slots()
-        # departments named in the question: longest names first, overlapping shorter ones dropped
-        # ("克州总工会" names one department, not also "州总工会")
-        spans: list[tuple[int, int, dict]] = []
-        for document in self.documents:
-            for alias in (document["aliases"] or "").split("|"):
-                start = text.find(alias) if alias and len(alias) >= 3 else -1
-                if start >= 0:
-                    spans.append((start, start + len(alias), document))
-        taken: list[tuple[int, int]] = []
-        names: set[str] = set()
-        for start, end, document in sorted(spans, key=lambda span: span[0] - span[1]):
-            if all(end <= a or start >= b for a, b in taken) or any((start, end) == (a, b) for a, b in taken):
-                taken.append((start, end))
-                names.add(document["department"])
-        slots.departments = [d for d in self.documents if d["department"] in names]
-        if year := YEAR.search(question):
-            slots.year = int(year.group(1))
-        slots.item = next((concept for word, concept in item_synonyms() if normalize(word) in text), None)
-        if slots.item is None:
-            slots.item = next((concept for word, concept in ENGLISH_ITEMS.items() if word in lower), None)
-        if UP.search(lower):
-            slots.direction = 1
-        elif DOWN.search(lower):
-            slots.direction = -1
-        if threshold := THRESHOLD.search(question):
-            slots.threshold = float(threshold.group(1))
-        return slots
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:  # spaCy and the phrase patterns: built on the first question
+            self._reader = Reader(self.lexicon)
+        return self._reader
 
-    def intent(self, question: str, slots: Slots) -> str:
-        lower = question.lower()
-        for intent, pattern in INTENTS:
-            if pattern.search(lower):
-                if intent == "ranking" and slots.direction is not None and "哪个" not in question:
-                    continue
-                return intent
-        if slots.item and slots.departments:
-            return "value"
-        return "search"
-
-    def ask(self, question: str) -> Answer:
-        slots = self.slots(question)
-        intent = self.intent(question, slots)
-        handler = getattr(self, f"_{intent}")
-        answer = handler(question, slots)
-        if answer is None or (intent == "search" and ASKS_FIGURE.search(question.lower())):
-            return self._search(question, slots, unanswered=True)  # never a figure the facts do not hold
+    # ------------------------------------------------------------------ entry
+    def ask(self, question: str, previous: Answer | None = None) -> Answer:
+        before = previous.query if previous is not None else None
+        query = self.reader.read(question, before, previous.years if previous is not None else None)
+        answer = self._refusal(question, query) or self._run(question, query)
+        answer.query = query
+        if query.followup:
+            answer.completed = query.describe()
         return answer
 
-    # ------------------------------------------------------------------ facts
-    def _docs(self, slots: Slots) -> list[dict]:
-        documents = slots.departments or self.documents
-        if slots.year:
-            documents = [d for d in documents if d["year"] == slots.year]
+    def _refusal(self, question: str, query: Query) -> Answer | None:
+        """The parts of a question that stop an answer: a department the corpus lacks, a name several
+        departments share, a part not understood."""
+        if query.absent:
+            names = "、".join(d.name for d in self.lexicon.real_departments())
+            text = (f"语料中没有“{'”“'.join(query.absent)}”的预算或决算公开文件。语料中的部门有：{names}。")
+            return Answer(question, query.operator, text, [], status="absent", source="none")
+        if query.ambiguous:
+            lines = [f"“{written}”可能指：{'、'.join(self.lexicon.departments[key].name for key in keys)}"
+                     for written, keys in query.ambiguous.items()]
+            return Answer(question, query.operator, "；".join(lines) + "。请问是哪一个？", [], status="ask_which",
+                          source="none")
+        needs_item = query.operator in ("value", "list", "rank", "filter", "compare", "trend") or \
+            (query.operator == "count" and query.measure != "documents")
+        if query.unknown and needs_item:
+            examples = "三公经费、公务接待费、基本支出、项目支出、人员经费、机关运行经费、政府采购、行政运行、实有人数、车辆数"
+            return self._passages(question, query,
+                                  f"没有读懂问题中的“{'”“'.join(query.unknown)}”。可以问的项目例如：{examples}"
+                                  "；也可以问增减、占比、排名、历年变化、原因和矛盾。", status="not_understood")
+        if needs_item and not query.items and query.measure != "documents":
+            return self._passages(question, query, "没有读懂要问的是哪一项数字（如三公经费、项目支出、实有人数）。",
+                                  status="not_understood")
+        return None
+
+    def _run(self, question: str, query: Query) -> Answer:
+        handler = getattr(self, f"_{query.operator}")
+        answer = handler(question, query)
+        if answer is None:
+            scope = query.describe()
+            return self._passages(question, query, f"资料中没有能回答“{scope}”的数字。", status="no_facts")
+        return answer
+
+    # ------------------------------------------------------------------ which documents
+    def _documents(self, query: Query, named_templates: bool = False) -> list[dict]:
+        documents = [d for d in self.documents if named_templates or not d["is_template"]]
+        if query.departments:
+            keys = set(query.departments)
+            documents = [d for d in self.documents if (d["department_key"] or d["department"]) in keys]
+        if query.regions:
+            documents = [d for d in documents if any(
+                self.lexicon.in_region(self.lexicon.departments[d["department_key"] or d["department"]], region)
+                for region in query.regions)]
+        if query.kind:
+            documents = [d for d in documents if d["kind"] == query.kind]
+        if query.scope:
+            documents = [d for d in documents if d["scope"] == query.scope]
+        years = [year for year in query.years if year != query.versus or len(query.years) == 1]
+        if years:
+            documents = [d for d in documents if d["year"] in years]
         return documents
 
-    def _cite(self, document: dict, claim) -> Citation:
-        """A narrative claim as a citation: its sentence, section and line."""
-        return Citation(document["path"], document["department"] or "", document["year"], claim["section"], None,
-                        claim["page"], claim["line"], claim["quote"])
+    @staticmethod
+    def _department(document: dict) -> str:
+        return document["department_key"] or document["department"] or document["path"]
 
-    def _rows(self, sql: str, ids: list[int], parameters: tuple = ()):
-        """Rows of a query over many documents at once ("document IN ({ids})"), 900 ids a query."""
-        for chunk in range(0, len(ids), 900):
-            part = ids[chunk:chunk + 900]
-            yield from self.store.query(sql.format(ids=",".join("?" * len(part))), (*parameters, *part))
+    @staticmethod
+    def _preference(document: dict) -> tuple:
+        """Which of a department's disclosures speaks for it: the latest, 部门 before 单位, 预算 before 决算."""
+        return (-(document["year"] or 0), document["scope"] != "部门", document["kind"] != "预算")
 
-    def _first_per_document(self, sql: str, ids: list[int], parameters: tuple) -> dict[int, object]:
-        """The first row per document of a query over many documents (one query, not one each)."""
-        found: dict[int, object] = {}
-        for row in self._rows(sql, ids, parameters):
-            found.setdefault(row["document"], row)
+    def _latest_year(self, documents: list[dict]) -> list[dict]:
+        """Per department, every disclosure of its latest year."""
+        latest: dict[str, int] = {}
+        for document in documents:
+            key = self._department(document)
+            latest[key] = max(latest.get(key, 0), document["year"] or 0)
+        return [d for d in documents if (d["year"] or 0) == latest[self._department(d)]]
+
+    def _one_each(self, documents: list[dict], per_year: bool) -> list[dict]:
+        """One disclosure per department (and year, when years were named): the one that speaks for it."""
+        chosen: dict[tuple, dict] = {}
+        for document in sorted(documents, key=self._preference):
+            key = (self._department(document), document["year"] if per_year else None)
+            chosen.setdefault(key, document)
+        return list(chosen.values())
+
+    def _previous(self, document: dict, year: int | None = None) -> dict | None:
+        """The same department's disclosure of the year before (or of `year`), of the same kind and scope."""
+        key = self._department(document)
+        wanted = year if year is not None and year != document["year"] else (document["year"] or 0) - 1
+        return next((d for d in self.documents if self._department(d) == key and d["kind"] == document["kind"]
+                     and d["scope"] == document["scope"] and d["year"] == wanted), None)
+
+    def label(self, document: dict, short: bool = False) -> str:
+        name = self.lexicon.departments[self._department(document)].name
+        if short:
+            unit = "（单位）" if document["scope"] == "单位" else ""
+            return f"{name}{unit}（{document['year']}年{document['kind'] or ''}）"
+        return f"{name} {document['year']}年{document['scope'] or ''}{document['kind'] or ''}"
+
+    def _items(self, query: Query) -> list[Item]:
+        return [self.lexicon.by_name[name] for name in query.items if name in self.lexicon.by_name]
+
+    # ------------------------------------------------------------------ measures
+    def measure(self, query: Query, item: Item, documents: list[dict]) -> dict[int, Measured]:
+        """{document id: the asked measure of the item}: amount, count, change, share or 预算 vs 决算."""
+        kind = query.measure
+        if kind in ("amount", "documents"):
+            fund = self.lexicon.by_name.get(query.fund or "")
+            return {i: Measured(f.value, self._amount_words(item, f), [f.citation])
+                    for i, f in self.facts.amounts(item, documents, fund).items()}
+        if kind == "count":
+            return {i: Measured(f.value, f"{f.value:.0f} {f.note or ''}".strip(), [f.citation])
+                    for i, f in self.facts.counts(item, documents).items()}
+        if kind in ("change_amount", "change_rate"):
+            return self._changes(item, documents, rate=kind == "change_rate", versus=query.versus)
+        if kind == "share":
+            return self._shares(item, documents, self.lexicon.by_name.get(query.base or ""))
+        return self._budget_final(item, documents, query.ratio)
+
+    @staticmethod
+    def _amount_words(item: Item, fact: Fact) -> str:
+        if item.kind == "count":
+            return f"{fact.value:.0f}"
+        return money(fact.value) + (f"（{fact.note}）" if fact.note else "")
+
+    def _changes(self, item: Item, documents: list[dict], rate: bool, versus: int | None = None) -> dict[int, Measured]:
+        """The change the document states, and the change worked out from the same department's previous
+        disclosure in the corpus; each labelled. The stated one ranks and filters, else the computed one."""
+        counting = item.kind == "count"
+        amount_kind = "change_count" if counting else "change_amount"
+        stated_amount = self.facts.stated(item, documents, amount_kind) if not counting else \
+            self._stated_counts(item, documents)
+        stated_rate = self.facts.stated(item, documents, "change_rate")
+        values = self.facts.amounts(item, documents)
+        previous_docs = {d["id"]: p for d in documents if (p := self._previous(d, versus)) is not None}
+        previous_values = self.facts.amounts(item, list(previous_docs.values())) if previous_docs else {}
+        out: dict[int, Measured] = {}
+        for document in documents:
+            identifier = document["id"]
+            parts, citations, figures = [], [], {}
+            current = values.get(identifier)
+            if identifier in stated_amount or identifier in stated_rate:
+                words = []
+                if (fact := stated_amount.get(identifier)) is not None:
+                    figures.setdefault("amount", fact.value)
+                    words.append(f"{fact.value:+.0f} 人" if counting else signed_money(fact.value))
+                    citations.append(fact.citation)
+                if (fact := stated_rate.get(identifier)) is not None:
+                    figures.setdefault("rate", fact.value)
+                    words.append(signed_rate(fact.value))
+                    if fact.citation not in citations:
+                        citations.append(fact.citation)
+                base = next((f.note for f in (stated_amount.get(identifier), stated_rate.get(identifier))
+                             if f is not None and f.note), "上年")
+                parts.append(f"文中：比{base}{'，'.join(words)}")
+            prior = previous_docs.get(identifier)
+            if prior is not None and current is not None and prior["id"] in previous_values:
+                before = previous_values[prior["id"]]
+                delta = current.value - before.value
+                change = f"按{prior['year']}年文件计算：{money(before.value)} → {money(current.value)}，{signed_money(delta)}"
+                if before.value:
+                    change += f"，{signed_rate(delta / before.value * 100)}"
+                    figures.setdefault("computed_rate", delta / before.value * 100)
+                parts.append(change)
+                figures.setdefault("computed_amount", delta)
+                citations += [current.citation, before.citation]
+            chosen = figures.get("rate" if rate else "amount")
+            if chosen is None:
+                chosen = figures.get("computed_rate" if rate else "computed_amount")
+            if chosen is None and rate and "amount" in figures and current is not None:
+                before_value = current.value - figures["amount"]
+                chosen = figures["amount"] / before_value * 100 if before_value else None
+                if chosen is not None:
+                    parts[0] += f"（折合{signed_rate(chosen)}，按 {money(before_value)} 计算）"
+            if chosen is None and not rate and "rate" in figures and current is not None:
+                chosen = current.value - current.value / (1 + figures["rate"] / 100) if figures["rate"] != -100 else None
+            if chosen is None or not parts:
+                continue
+            level = f"{money(current.value)}，" if current is not None and not counting else \
+                (f"{current.value:.0f} 人，" if current is not None else "")
+            out[identifier] = Measured(chosen, level + "；".join(parts), citations)
+        return out
+
+    def _stated_counts(self, item: Item, documents: list[dict]) -> dict[int, Fact]:
+        """The change of a count the narrative states next to it ("在职 14 人，减少 2 人"), or the sum of the
+        stated changes of its parts (实有人数 = 在职 + 退休 + 离休)."""
+        found = self._stated_count_changes(item, documents)
+        parts = [self.lexicon.by_name[name] for name in item.spec.get("parts", []) if name in self.lexicon.by_name]
+        rest = [d for d in documents if d["id"] not in found]
+        if parts and rest:
+            changes = [self._stated_count_changes(part, rest) for part in parts]
+            for document in rest:
+                figures = [change.get(document["id"]) for change in changes]
+                if all(figure is not None for figure in figures):
+                    found[document["id"]] = Fact(sum(f.value for f in figures), figures[0].citation, "text",
+                                                 "各项增减相加")
         return found
 
-    def item_values(self, documents: list[dict], item: str) -> dict[int, tuple]:
-        """{document id: (value in 万元, citation)}: the table cell, else the narrative's amount."""
-        ids = [d["id"] for d in documents]
-        by_id = {d["id"]: d for d in documents}
-        kind, key = ITEM_TABLES.get(item, (None, item))
-        cells: dict[int, object] = {}
-        if kind:
-            # the item's own column first (Jiangsu prints 三公经费 beside a 合计 that adds 会议费 and 培训费)
-            cells = self._first_per_document(
-                "SELECT * FROM cells WHERE table_kind = ? AND column_key = ? AND document IN ({ids})"
-                " ORDER BY document, value DESC", ids, (kind, item))
-            rest = [i for i in ids if i not in cells]
-            cells |= self._first_per_document(
-                "SELECT * FROM cells WHERE table_kind = ? AND ((concept = ? AND column_key IN ('合计', '金额'))"
-                " OR column_key = ? OR (? = '合计' AND concept = '合计')) AND document IN ({ids})"
-                " ORDER BY document, value DESC", rest, (kind, key, key, key))
-        values: dict[int, tuple] = {}
-        for identifier, row in cells.items():
-            document = by_id[identifier]
-            quote = f"{row['table_title']} {row['row_label']} {row['column_key']}: {row['printed']}".strip()
-            values[identifier] = (row["value"], Citation(document["path"], document["department"] or "",
-                                                         document["year"], None, row["table_title"], row["page"],
-                                                         row["line"], quote))
-        claims = self._first_per_document(
-            "SELECT * FROM claims WHERE concept = ? AND kind = 'amount' AND unit = '万元' AND document IN ({ids})"
-            " ORDER BY document, line", [i for i in ids if i not in values], (item,))
-        for identifier, row in claims.items():
-            values[identifier] = (row["value"], self._cite(by_id[identifier], row))
-        return values
+    def _stated_count_changes(self, item: Item, documents: list[dict]) -> dict[int, Fact]:
+        counts = self.facts.counts(item, documents)
+        found = {}
+        for identifier, fact in counts.items():
+            rows = self.store.query("SELECT * FROM claims WHERE document = ? AND kind = 'change_count' AND line "
+                                    "BETWEEN ? AND ? AND subject = (SELECT subject FROM claims WHERE document = ? AND "
+                                    "line = ? AND kind = 'count' LIMIT 1) ORDER BY line LIMIT 1",
+                                    (identifier, fact.citation.line, fact.citation.line + 3, identifier,
+                                     fact.citation.line))
+            if rows:
+                row = rows[0]
+                value = row["value"] * (row["direction"] if row["direction"] is not None else 1)
+                found[identifier] = Fact(value, self.facts.claim_citation(row), "text")
+        return found
 
-    def item_changes(self, documents: list[dict], item: str) -> dict[int, tuple]:
-        """{document id: (signed change in 万元 or None, rate or None, citation)} as the narrative states."""
-        by_id = {d["id"]: d for d in documents}
-        rows_by_document: dict[int, list] = {}
-        for row in self._rows("SELECT * FROM claims WHERE concept = ? AND kind IN ('change_amount', 'change_rate',"
-                              " 'flat') AND document IN ({ids}) ORDER BY document, line", list(by_id), (item,)):
-            rows_by_document.setdefault(row["document"], []).append(row)
-
-        def signed(row):
-            return None if row is None or row["value"] is None else row["value"] * (row["direction"] or 1)
-
-        changes = {}
-        for identifier, rows in rows_by_document.items():
-            amount = next((r for r in rows if r["kind"] in ("change_amount", "flat")), None)
-            rate = next((r for r in rows if r["kind"] == "change_rate"), None)
-            changes[identifier] = (signed(amount), signed(rate), self._cite(by_id[identifier], amount or rate))
-        return changes
-
-    # ------------------------------------------------------------------ intents
-    @staticmethod
-    def who(document: dict) -> str:
-        """The department, marked （单位） for a unit's own disclosure beside its department's."""
-        return f"{document['department']}{'（单位）' if document['scope'] == '单位' else ''}"
-
-    def _value(self, question: str, slots: Slots) -> Answer | None:
-        if not slots.item:
-            return None
-        parts, citations = [], []
-        documents = self._docs(slots)
-        values = self.item_values(documents, slots.item)
+    def _shares(self, item: Item, documents: list[dict], base: Item | None = None) -> dict[int, Measured]:
+        stated = self.facts.stated(item, documents, "share")
+        values = self.facts.amounts(item, documents)
+        base = base or self.lexicon.by_name.get(item.base or "")
+        bases = self.facts.amounts(base, documents) if base is not None else {}
+        out = {}
         for document in documents:
-            found = values.get(document["id"])
-            if found is None:
+            identifier = document["id"]
+            if (fact := stated.get(identifier)) is not None:
+                out[identifier] = Measured(fact.value, f"占 {fact.value:.2f}%（文中）", [fact.citation])
+            elif identifier in values and identifier in bases and bases[identifier].value:
+                value, whole = values[identifier], bases[identifier]
+                share = value.value / whole.value * 100
+                out[identifier] = Measured(share, f"占{base.name}的 {share:.2f}%（{money(value.value)} ÷ "
+                                                  f"{money(whole.value)}，计算）", [value.citation, whole.citation])
+        return out
+
+    def _budget_final(self, item: Item, documents: list[dict], ratio: bool) -> dict[int, Measured]:
+        """决算 against 年初预算: the difference, or the completion rate when that is asked."""
+        out = {}
+        for identifier, (budget, final) in self.facts.budget_and_final(item, documents).items():
+            difference = final.value - budget.value
+            rate = final.value / budget.value * 100 if budget.value else None
+            words = f"年初预算 {money(budget.value)}，决算数 {money(final.value)}，决算比预算{signed_money(difference)}"
+            if rate is not None:
+                words += f"，完成预算的 {rate:.2f}%"
+            if ratio and rate is None:
                 continue
-            value, citation = found
-            parts.append(f"{self.who(document)}{document['year']}年{slots.item}为 {value:,.2f} 万元")
-            citations.append(citation)
-        if not parts:
-            return None
-        return Answer(question, "value", "；".join(parts) + "。", citations)
+            out[identifier] = Measured(rate if ratio else difference, words, [budget.citation, final.citation])
+        return out
 
-    def _rise_fall(self, question: str, slots: Slots) -> Answer | None:
-        item = slots.item or "三公经费"
-        direction = slots.direction or 1
-        word = "增加" if direction > 0 else "减少"
-        matching, others, citations = [], [], []
-        documents = self._docs(Slots(year=slots.year))
-        changes, values = self.item_changes(documents, item), self.item_values(documents, item)
-        for document in documents:
-            change, value = changes.get(document["id"]), values.get(document["id"])
-            if change is None and value is None:
-                continue
-            amount, rate, citation = change if change else (None, None, value[1])
-            current = f"{value[0]:,.2f} 万元" if value else "金额未列"
-            delta = amount if amount is not None else rate
-            moved = delta is not None and delta * direction > 0
-            if slots.threshold is not None and rate is not None:
-                moved = moved and abs(rate) > slots.threshold
-            described = (f"{self.who(document)}（{document['year']}年）{item} {current}，"
-                         + (f"比上年{'增加' if (amount or 0) >= 0 else '减少'} {abs(amount):,.2f} 万元"
-                            if amount is not None else "未说明增减")
-                         + (f"，{'增长' if rate >= 0 else '下降'} {abs(rate):.2f}%" if rate is not None else ""))
-            (matching if moved else others).append(described)
-            citations.append(citation)
-        if not matching and not others:
-            return None
-        if matching:
-            text = f"{item}{word}的部门有 {len(matching)} 个：" + "；".join(matching) + "。"
-        else:
-            text = f"没有部门的{item}{word}。各部门情况：" + "；".join(others) + "。"
-        return Answer(question, "rise_fall", text, citations)
+    # ------------------------------------------------------------------ operators
+    def _value(self, question: str, query: Query) -> Answer | None:
+        documents = self._documents(query)
+        if not query.years:
+            documents = self._latest_year(documents)
+        return self._per_document(question, query, documents, "value")
 
-    def _ranking(self, question: str, slots: Slots) -> Answer | None:
-        item = slots.item or "项目支出"
-        documents = self._docs(Slots(year=slots.year))
-        found_values = self.item_values(documents, item)
-        values = [(found_values[d["id"]][0], d, found_values[d["id"]][1]) for d in documents if d["id"] in found_values]
-        if not values:
+    def _compare(self, question: str, query: Query) -> Answer | None:
+        documents = self._documents(query)
+        if not query.years:
+            documents = self._latest_year(documents)
+        answer = self._per_document(question, query, documents, "compare")
+        if answer is None:
             return None
-        lowest = re.search(r"最少|最低|least|lowest", question.lower()) is not None
-        values.sort(key=lambda entry: entry[0], reverse=not lowest)
-        value, document, citation = values[0]
-        rest = "；".join(f"{self.who(d)} {v:,.2f}" for v, d, _ in values[1:4])
-        text = (f"{item}{'最少' if lowest else '最多'}的是{self.who(document)}（{document['year']}年），"
-                f"{value:,.2f} 万元" + (f"。其后：{rest} 万元。" if rest else "。"))
-        return Answer(question, "ranking", text, [citation] + [c for _, _, c in values[1:4]])
-
-    def _list(self, question: str, slots: Slots) -> Answer | None:
-        item = slots.item or "三公经费"
-        documents = self._docs(Slots(year=slots.year))
-        found_values = self.item_values(documents, item)
-        rows = [(d, found_values[d["id"]]) for d in documents if d["id"] in found_values]
-        if not rows:
-            return None
-        text = f"各部门{item}：" + "；".join(f"{self.who(d)}（{d['year']}年）{v:,.2f} 万元" for d, (v, _) in rows) + "。"
-        return Answer(question, "list", text, [citation for _, (_, citation) in rows])
-
-    def _compare(self, question: str, slots: Slots) -> Answer | None:
-        if len(slots.departments) < 2 or not slots.item:
-            return None
-        answer = self._value(question, slots)
-        if answer is not None:
-            answer.intent = "compare"
+        item = self._items(query)[0]
+        values = self.measure(query, item, self._one_each(documents, per_year=False))
+        ranked = sorted(((values[d["id"]].value, d) for d in documents if d["id"] in values), key=lambda p: -p[0])
+        if len(ranked) >= 2 and query.measure in ("amount", "count"):
+            (high, first), (low, second) = ranked[0], ranked[-1]
+            unit = "" if query.measure == "count" else " 万元"
+            answer.answer += (f"{self.label(first, short=True)}比{self.label(second, short=True)}多 "
+                              f"{high - low:,.2f}{unit}。" if unit else
+                              f"{self.label(first, short=True)}比{self.label(second, short=True)}多 {high - low:.0f}。")
         return answer
 
-    def _contradiction(self, question: str, slots: Slots) -> Answer | None:
+    def _per_document(self, question: str, query: Query, documents: list[dict], operator: str) -> Answer | None:
+        parts, citations, years = [], [], set()
+        for item in self._items(query):
+            values = self.measure(query, item, documents)
+            for document in documents:
+                found = values.get(document["id"])
+                if found is None:
+                    continue
+                parts.append(f"{self.label(document)} {item.name}：{found.words}")
+                citations += found.citations
+                years.add(document["year"])
+        if not parts:
+            return None
+        others = self._other_years(query, documents) if operator == "value" else ""
+        return Answer(question, operator, "；".join(parts) + "。" + others, citations, years=sorted(years))
+
+    def _other_years(self, query: Query, documents: list[dict]) -> str:
+        if query.years or not query.departments:
+            return ""
+        shown = {d["year"] for d in documents}
+        other = sorted({d["year"] for d in self._documents(query.merged(years=[])) if d["year"] not in shown})
+        return f"（另有 {'、'.join(str(y) for y in other)} 年的文件，可指定年份再问。）" if other else ""
+
+    def _scope(self, query: Query) -> list[dict]:
+        return self._one_each(self._documents(query), per_year=bool(query.years))
+
+    def _ranked(self, query: Query, item: Item, documents: list[dict]) -> list[tuple[Measured, dict]]:
+        values = self.measure(query, item, documents)
+        found = [(values[d["id"]], d) for d in documents if d["id"] in values]
+        descending = query.order != "asc"
+        if query.direction == "down" and query.measure in ("change_amount", "change_rate"):
+            descending = not descending  # 减少最多: the most negative first
+        found.sort(key=lambda pair: (pair[0].value, pair[1]["department"] or ""), reverse=descending)
+        return found
+
+    def _rank(self, question: str, query: Query) -> Answer | None:
+        item = self._items(query)[0]
+        found = self._ranked(query, item, self._scope(query))
+        if not found:
+            return None
+        shown = found[:query.top] if query.top and query.top > 1 else found[:3] if query.top else found[:RANK_SHOWN]
+        if query.measure in ("change_amount", "change_rate"):
+            rate = query.measure == "change_rate"
+            head = ("降幅最大" if rate else "减少最多") if query.direction == "down" else \
+                ("增幅最小" if rate else "增加最少") if query.order == "asc" else ("增幅最大" if rate else "增加最多")
+            what = ""
+        else:
+            head = "最少" if query.order == "asc" else "最多"
+            what = {"share": "占比", "count": "", "budget_vs_final": "决算与预算之差"}.get(query.measure, "")
+        lines = [f"{n}. {self.label(d, short=True)}：{m.words}" for n, (m, d) in enumerate(shown, start=1)]
+        if query.top and query.top > 1:
+            text = f"{item.name}{what}{head}的前 {len(shown)} 个：" + "；".join(lines) + "。"
+        else:
+            text = (f"{item.name}{what}{head}的是{self.label(shown[0][1], short=True)}：{shown[0][0].words}。"
+                    + (f"其后：{'；'.join(lines[1:])}。" if len(lines) > 1 else ""))
+        text += f"（共比较 {len(found)} 个部门。）"
+        citations = [c for m, _ in shown for c in m.citations]
+        return Answer(question, "rank", text, citations, years=sorted({d["year"] for _, d in shown}))
+
+    def _matches(self, query: Query, value: float) -> bool:
+        if query.direction == "up" and not value > 0 or query.direction == "down" and not value < 0:
+            return False
+        if query.direction == "flat" and value != 0:
+            return False
+        if query.threshold is not None:
+            figure = abs(value) if query.direction == "down" else value
+            if not query.threshold.holds(figure):
+                return False
+        if query.present and not value > 0:
+            return False
+        return True
+
+    def _filter(self, question: str, query: Query) -> Answer | None:
+        item = self._items(query)[0]
+        found = self._ranked(query, item, self._scope(query))
+        if not found:
+            return None
+        matching = [(m, d) for m, d in found if self._matches(query, m.value)]
+        condition = query.describe()
+        listed = matching[:MAX_LISTED]
+        if matching:
+            text = f"符合“{condition}”的有 {len(matching)} 个：" + "；".join(
+                f"{self.label(d, short=True)} {m.words}" for m, d in listed) + "。"
+            citations = [c for m, _ in listed for c in m.citations]
+        else:
+            text = f"没有部门符合“{condition}”。各部门情况：" + "；".join(
+                f"{self.label(d, short=True)} {m.words}" for m, d in found[:MAX_LISTED]) + "。"
+            citations = [c for m, _ in found[:MAX_LISTED] for c in m.citations]
+        if len(matching) > MAX_LISTED:
+            text += f"（另有 {len(matching) - MAX_LISTED} 个未列出。）"
+        text += f"（共查看 {len(found)} 个部门。）"
+        return Answer(question, "filter", text, citations, years=sorted({d["year"] for _, d in found}))
+
+    def _list(self, question: str, query: Query) -> Answer | None:
+        parts, citations, years = [], [], set()
+        for item in self._items(query):
+            found = self._ranked(query.merged(order="desc", direction=None), item, self._scope(query))
+            if query.present or query.direction or query.threshold:
+                found = [(m, d) for m, d in found if self._matches(query, m.value)]
+            if not found:
+                continue
+            listed = found[:MAX_LISTED]
+            parts.append(f"{item.name}（{len(found)} 个部门）：" + "；".join(
+                f"{self.label(d, short=True)} {m.words}" for m, d in listed))
+            citations += [c for m, _ in listed for c in m.citations]
+            years |= {d["year"] for _, d in listed}
+        if not parts:
+            return None
+        return Answer(question, "list", "。".join(parts) + "。", citations, years=sorted(years))
+
+    def _count(self, question: str, query: Query) -> Answer | None:
+        if query.measure == "documents" or not query.items:
+            documents = self._documents(query)
+            departments = {self._department(d) for d in documents}
+            templates = [d for d in self._documents(query, named_templates=True) if d["is_template"]]
+            what = f"{query.kind or '预算和决算'}公开文件"
+            text = (f"语料中有 {len(departments)} 个部门的{what}，共 {len(documents)} 份"
+                    + ("（按年份：" + "，".join(f"{year}年 {n} 份" for year, n in sorted(self._by_year(documents).items()))
+                       + "）" if documents else "") + "。"
+                    + (f"另有 {len(templates)} 份空白模板未计入。" if templates else "")
+                    + ("部门：" + "、".join(sorted(self.lexicon.departments[k].name for k in departments)) + "。"
+                       if departments else ""))
+            citations = [Citation(d["path"], d["department"] or "", d["year"], None, None, 1, 1, self.label(d))
+                         for d in documents[:MAX_LISTED]]
+            return Answer(question, "count", text, citations, years=sorted({d["year"] for d in documents}))
+        item = self._items(query)[0]
+        found = self._ranked(query, item, self._scope(query))
+        if not found:
+            return None
+        matching = [(m, d) for m, d in found if self._matches(query, m.value)]
+        text = (f"共 {len(matching)} 个部门（查看了 {len(found)} 个）符合“{query.describe()}”"
+                + ("：" + "；".join(f"{self.label(d, short=True)} {m.words}" for m, d in matching[:MAX_LISTED])
+                   if matching else "") + "。")
+        return Answer(question, "count", text, [c for m, _ in matching[:MAX_LISTED] for c in m.citations])
+
+    @staticmethod
+    def _by_year(documents: list[dict]) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for document in documents:
+            counts[document["year"]] = counts.get(document["year"], 0) + 1
+        return counts
+
+    def _trend(self, question: str, query: Query) -> Answer | None:
+        documents = self._one_each(self._documents(query.merged(years=[])), per_year=True)
+        if query.years:
+            documents = [d for d in documents if d["year"] in query.years]
         parts, citations = [], []
-        documents = self._docs(slots)
+        for item in self._items(query):
+            amounts = self.facts.amounts(item, documents) if query.measure not in ("count",) else \
+                self.facts.counts(item, documents)
+            by_department: dict[str, list[tuple[dict, Fact]]] = {}
+            for document in sorted(documents, key=lambda d: d["year"] or 0):
+                if document["id"] in amounts:
+                    by_department.setdefault(self._department(document), []).append((document, amounts[document["id"]]))
+            for key, series in by_department.items():
+                steps = []
+                for n, (document, fact) in enumerate(series):
+                    step = f"{document['year']}年 {money(fact.value) if item.kind != 'count' else f'{fact.value:.0f}'}"
+                    if n:
+                        before = series[n - 1][1].value
+                        step += f"（{signed_money(fact.value - before)}" + (
+                            f"，{signed_rate((fact.value - before) / before * 100)}）" if before else "）")
+                    steps.append(step)
+                    citations.append(fact.citation)
+                name = self.lexicon.departments[key].name
+                parts.append(f"{name} {item.name}：" + "；".join(steps))
+        if not parts:
+            return None
+        if all(len(p.split("；")) == 1 for p in parts):
+            parts.append("语料中只有这一年的文件")
+        return Answer(question, "trend", "。".join(parts) + "。", citations,
+                      years=sorted({d["year"] for d in documents}))
+
+    def _contradictions(self, question: str, query: Query) -> Answer | None:
+        documents = self._documents(query)
+        if not query.years and query.departments:
+            documents = self._latest_year(documents)
         by_document: dict[int, list] = {}
-        for row in self._rows("SELECT * FROM findings WHERE severity = 'error' AND document IN ({ids})"
-                              " ORDER BY document, line", [d["id"] for d in documents]):
+        for row in self.facts.rows("SELECT * FROM findings WHERE severity = 'error' AND document IN ({ids})"
+                                   " ORDER BY document, line", [d["id"] for d in documents]):
             by_document.setdefault(row["document"], []).append(row)
+        parts, citations = [], []
         for document in documents:
             for row in by_document.get(document["id"], []):
-                parts.append(f"{self.who(document)}（{document['year']}年）第{row['line']}行：{row['message']}")
+                parts.append(f"{self.label(document, short=True)}第{row['line']}行：{row['message']}")
                 citations.append(Citation(document["path"], document["department"] or "", document["year"], None,
                                           None, row["page"], row["line"], row["quote"][:200]))
         if not parts:
-            scope = "、".join(d["department"] for d in self._docs(slots)[:5])
-            return Answer(question, "contradiction", f"检查没有发现{scope}的文字与表格矛盾（错误级别）。", [])
-        return Answer(question, "contradiction", f"共 {len(parts)} 处矛盾：" + "；".join(parts[:20]) + "。", citations[:20])
+            scope = "、".join(self.label(d, short=True) for d in documents[:5])
+            return Answer(question, "contradictions", f"检查没有发现{scope}的文字与表格矛盾（错误级别）。", [])
+        return Answer(question, "contradictions", f"共 {len(parts)} 处矛盾：" + "；".join(parts[:20]) + "。",
+                      citations[:20])
 
-    def _passages(self, documents: list[dict], pattern: str, limit: int = 5):
-        ids = [d["id"] for d in documents]
-        marks = ",".join("?" * len(ids))
-        # quotes dropped on both sides: "“三公”经费" is asked as 三公经费
-        return self.store.query(f"SELECT * FROM passages WHERE document IN ({marks}) AND "
-                                "REPLACE(REPLACE(text, '“', ''), '”', '') LIKE ? LIMIT ?", (*ids, pattern, limit))
+    def _passage_rows(self, documents: list[dict], pattern: str, limit: int = 5):
+        return list(self.facts.rows("SELECT * FROM passages WHERE REPLACE(REPLACE(text, '“', ''), '”', '') LIKE ? "
+                                    "AND document IN ({ids}) LIMIT " + str(limit), [d["id"] for d in documents],
+                                    (pattern,)))
 
-    def _definition(self, question: str, slots: Slots) -> Answer | None:
-        term = slots.item or re.sub(r"什么是|是什么|指什么|的含义|？|\?|名词解释", "", question).strip()
-        documents = self._docs(slots)
-        rows = [row for row in self._passages(documents, f"%{term}%", 200)
-                if "名词解释" in (row["part"] + row["section"]) or normalize(row["section"] or "") == normalize(term)]
-        rows = rows or [row for row in self._passages(documents, f"%{term}：%", 5)]
-        if not rows:
+    def _passage_citation(self, row) -> Citation:
+        document = self.facts.by_id[row["document"]]
+        return Citation(document["path"], document["department"] or "", document["year"], row["section"] or row["part"],
+                        None, row["page"], row["line"], row["text"][:200])
+
+    def _definition(self, question: str, query: Query) -> Answer | None:
+        term = query.term or re.sub(r"什么是|是什么意思|是什么|指什么|的含义|？|\?|名词解释", "", question).strip()
+        if not term:
             return None
-        row = rows[0]
-        document = next(d for d in self.documents if d["id"] == row["document"])
-        return Answer(question, "definition", row["text"], [self._passage_citation(document, row)])
+        words = [term] + [w for w in (self.lexicon.by_name[term].spec.get("synonyms", [])
+                                      if term in self.lexicon.by_name else []) if len(w) >= 3][:3]
+        documents = self._documents(query)
+        if query.departments and not query.years:
+            documents = self._latest_year(documents)
+        for word in words:
+            word = word.replace("（境）", "%")
+            rows = [row for row in self._passage_rows(documents, f"%{word}%", 400)
+                    if "名词解释" in (row["part"] or "") + (row["section"] or "") or "名词" in (row["part"] or "")]
+            rows = rows or self._passage_rows(documents, f"%{word}：%", 5) or self._passage_rows(documents,
+                                                                                                 f"%{word}是指%", 5)
+            if rows:
+                row = rows[0]
+                return Answer(question, "definition", row["text"], [self._passage_citation(row)])
+        return None
 
-    def _why(self, question: str, slots: Slots) -> Answer | None:
-        if not slots.item:
-            return None
+    def _why(self, question: str, query: Query) -> Answer | None:
+        documents = self._documents(query)
+        if not query.years:
+            documents = self._latest_year(documents)
         parts, citations = [], []
-        for document in self._docs(slots):
-            for row in self._passages([document], f"%{slots.item.replace('（境）', '')}%原因%", 3):
-                reason = re.search(r"主要原因(?:是|为)?[：:]?(.+?)[。；]", row["text"])
+        for item in self._items(query):
+            changes = {**self.facts.stated(item, documents, "change_amount"),
+                       **self.facts.stated(item, documents, "change_rate")}
+            for document in documents:
+                reason, citation = None, None
+                fact = changes.get(document["id"])
+                if fact is not None:
+                    rows = self.store.query("SELECT * FROM passages WHERE document = ? AND line <= ? AND end_line >= ?",
+                                            (document["id"], fact.citation.line, fact.citation.line))
+                    for row in rows:
+                        tail = row["text"][row["text"].find(fact.citation.quote[:10]):] if fact.citation.quote else ""
+                        if (match := REASON.search(tail or row["text"])) and len(match.group(1).strip()) > 1:
+                            reason, citation = match.group(1).strip(), self._passage_citation(row)
+                            break
+                for word in ([] if reason else self.facts.keys(item)):
+                    for row in self._passage_rows([document], f"%{word.replace('（境）', '%')}%原因%", 3):
+                        if (match := REASON.search(row["text"][row["text"].find(word):])) \
+                                and len(match.group(1).strip()) > 1:
+                            reason, citation = match.group(1).strip(), self._passage_citation(row)
+                            break
+                    if reason:
+                        break
                 if reason:
-                    parts.append(f"{self.who(document)}：{reason.group(1).strip()}")
-                    citations.append(self._passage_citation(document, row))
-                    break
+                    parts.append(f"{self.label(document, short=True)}{item.name}：{reason}")
+                    citations.append(citation)
         if not parts:
             return None
         return Answer(question, "why", "；".join(parts) + "。", citations)
 
-    def _passage_citation(self, document: dict, row) -> Citation:
-        return Citation(document["path"], document["department"] or "", document["year"], row["section"] or row["part"],
-                        None, row["page"], row["line"], row["text"][:200])
+    def _search(self, question: str, query: Query) -> Answer:
+        return self._passages(question, query, "相关段落：", status="answered")
 
-    def _search(self, question: str, slots: Slots, unanswered: bool = False) -> Answer:
+    def _passages(self, question: str, query: Query, prefix: str, status: str) -> Answer:
         """The closest passages: from the hybrid index when built, else by shared words."""
-        prefix = "资料中没有能直接回答这个问题的数字。最接近的段落：" if unanswered else "相关段落："
+        documents = self._documents(query) or self.documents
+        found = self._closest(question, query, documents)
+        if status != "answered" and found:
+            prefix += "最接近的段落："
+        text = prefix + (" / ".join(c.quote[:60] for c in found) if found else "资料中没有找到相关内容。")
+        return Answer(question, "search" if status == "answered" else query.operator, text, found, status=status,
+                      source="passages")
+
+    def _closest(self, question: str, query: Query, documents: list[dict]) -> list[Citation]:
         if self.vectors is not None and self.vectors.count():
             from retrieval.search import hybrid_search
 
-            filters = {"year": slots.year} if slots.year else {}
-            if len(slots.departments) == 1:
-                filters["department"] = slots.departments[0]["department"]
+            filters: dict = {"year": query.years[0]} if len(query.years) == 1 else {}
+            if len(query.departments) == 1:
+                filters["department"] = self.lexicon.departments[query.departments[0]].name
             found = hybrid_search(self.vectors, question, filters, k=5)
-            citations = [Citation(p.metadata["path"], p.metadata["department"], p.metadata["year"] or None,
-                                  p.metadata["section"] or None, p.metadata["table"] or None,
-                                  p.metadata["page"] or None, p.metadata["line"], p.page_content[:200]) for p in found]
-            if citations:
-                return Answer(question, "search", prefix + " / ".join(p.page_content[:60] for p in found), citations)
-        import jieba
+            if found:
+                return [Citation(p.metadata["path"], p.metadata["department"], p.metadata["year"] or None,
+                                 p.metadata["section"] or None, p.metadata["table"] or None,
+                                 p.metadata["page"] or None, p.metadata["line"], p.page_content[:200]) for p in found]
+        from retrieval.search import _tokens
 
-        words = {w for w in jieba.lcut(normalize(question)) if len(w) >= 2}
-        documents = self._docs(slots)
-        ids = [d["id"] for d in documents]
-        rows = self.store.query(f"SELECT * FROM passages WHERE document IN ({','.join('?' * len(ids))})", tuple(ids))
-        scored = sorted(((sum(1 for w in words if w in row["text"]), row) for row in rows),
-                        key=lambda pair: -pair[0])[:5]
-        scored = [(score, row) for score, row in scored if score > 0]
-        by_id = {d["id"]: d for d in self.documents}
-        citations = [self._passage_citation(by_id[row["document"]], row) for _, row in scored]
-        if not scored:
-            return Answer(question, "search", "资料中没有找到相关内容。", [])
-        return Answer(question, "search", prefix + " / ".join(row["text"][:60] for _, row in scored), citations)
+        words = {w for w in _tokens(question) if len(w) >= 2}
+        rows = self.facts.rows("SELECT * FROM passages WHERE document IN ({ids})", [d["id"] for d in documents])
+        scored = sorted(((sum(1 for w in words if w in row["text"]), row) for row in rows), key=lambda p: -p[0])[:5]
+        return [self._passage_citation(row) for score, row in scored if score > 0]

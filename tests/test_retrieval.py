@@ -38,50 +38,9 @@ def answerer(data, vectors):
     return Answerer(FactStore(data), vectors)
 
 
-# (question, intent, words the answer must contain, seed files it must cite)
-QUESTIONS = [
-    ("哪些部门的三公经费增加了", "rise_fall", ["没有部门的三公经费增加", "昌吉回族自治州人民政府办公室（2024年）三公经费 70.80 万元",
-                                          "比上年增加 0.00 万元"], ["000", "001", "002", "003", "004"]),
-    ("Which departments increased their three public expenses?", "rise_fall", ["没有部门的三公经费增加"], ["004"]),
-    ("尉犁县总工会的三公经费是多少", "value", ["尉犁县总工会2025年三公经费为 0.00 万元"], ["003"]),
-    ("昌吉州总工会的公务接待费是多少", "value", ["昌吉回族自治州总工会2024年公务接待费为 0.20 万元"], ["000"]),
-    ("克州总工会的项目支出是多少", "value", ["克孜勒苏柯尔克孜自治州总工会2025年项目支出为 100.00 万元"], ["001"]),
-    ("州政府办的出国费", "value", ["昌吉回族自治州人民政府办公室2024年因公出国（境）费为"], ["004"]),
-    ("哪个部门项目支出最多", "ranking", ["项目支出最多的是昌吉回族自治州人民政府办公室（2024年），619.64 万元"], ["004"]),
-    ("哪个部门基本支出最少", "ranking", ["基本支出最少的是"], []),
-    ("各部门公务用车运行费", "list", ["昌吉回族自治州人民政府办公室（2024年）68.00 万元", "昌吉回族自治州总工会（2024年）3.00 万元"],
-     ["000", "004"]),
-    ("What is the vehicle spending of each department?", "list", ["68.00 万元"], ["004"]),
-    ("比较昌吉州总工会和州政府办的公务接待费", "compare", ["2.80 万元", "0.20 万元"], ["000", "004"]),
-    ("什么是三公经费", "definition", ["因公出国（境）费", "公务接待费"], []),
-    ("昌吉州总工会为什么增加基本支出", "why", ["人员经费增加"], ["000"]),
-    ("有哪些文字与表格矛盾", "contradiction", ["预算安排规模 40.00 万元 ≠ 资金分配情况各项之和 39.50 万元", "601.12"], ["000", "002"]),
-    ("What errors did the checker find for 昌吉州工商联?", "contradiction", ["39.50"], ["002"]),
-    ("劳模慰问奖", "search", ["劳模慰问"], ["000"]),
-    ("How much is the official reception budget of 昌吉州工商联?", "value", ["昌吉回族自治州工商业联合会2024年公务接待费为 0.19 万元"],
-     ["002"]),
-    ("Compare the vehicle operating costs of 昌吉州总工会 and 州政府办", "compare", ["3.00 万元", "68.00 万元"], ["000", "004"]),
-    ("Why did the basic expenditure of 昌吉州总工会 increase?", "why", ["人员经费增加"], ["000"]),
-    ("昌吉州工商联的政府采购预算是多少", "value", ["昌吉回族自治州工商业联合会2024年政府采购为"], ["002"]),
-    ("克州总工会2025年的基本支出", "value", ["克孜勒苏柯尔克孜自治州总工会2025年基本支出为"], ["001"]),
-    ("哪些部门的项目支出增长超过 100%", "rise_fall", ["昌吉回族自治州总工会（2024年）项目支出", "增长 230.15%"], ["000"]),
-]
-
-
-@pytest.mark.parametrize("question, intent, words, cited", QUESTIONS)
-def test_questions(answerer, question, intent, words, cited):
-    answer = answerer.ask(question)
-    assert answer.intent == intent
-    for word in words:
-        assert word in answer.answer
-    cited_seeds = {c.path.rsplit("/", 1)[-1][:3] for c in answer.citations}
-    assert set(cited) <= cited_seeds
-    assert all(c.line > 0 and c.quote for c in answer.citations)
-
-
 def test_unanswerable_question_says_so_and_shows_passages(answerer):
     answer = answerer.ask("昌吉州总工会的出租车费是多少")
-    assert answer.intent == "search" and answer.answer.startswith("资料中没有")
+    assert answer.status == "not_understood" and "出租车费" in answer.answer and answer.citations
 
 
 def test_citation_points_at_the_cited_line(answerer):
@@ -120,7 +79,9 @@ def test_cli_index_and_ask_json(tmp_path):
     asked = subprocess.run([*run, "ask", "尉犁县总工会的三公经费是多少", "--format", "json"], capture_output=True,
                            text=True, cwd=ROOT, env=env, timeout=300, check=False)
     answer = json.loads(asked.stdout)
-    assert set(answer) == {"question", "intent", "answer", "citations"}
+    assert set(answer) == {"question", "intent", "status", "answer", "query", "completed", "source", "citations"}
+    assert answer["query"]["operator"] == "value" and answer["query"]["item"] == "三公经费"
+    assert answer["query"]["departments"] == ["尉犁县总工会"]
     assert set(answer["citations"][0]) == {"path", "department", "year", "section", "table", "page", "line", "quote"}
 
 
@@ -156,58 +117,6 @@ def test_cli_search_json(data):
     results = json.loads(result.stdout)["results"]
     assert len(results) == 3 and "劳模" in results[0]["quote"]
     assert set(results[0]) == {"path", "department", "year", "section", "table", "page", "line", "quote"}
-
-
-EXTRA_DOCUMENTS = ["sh-putuo-sifaju-2026-dept-budget.txt", "sh-putuo-sifaju-2026-unit-budget.txt",
-                   "sh-putuo-govoffice-2025-dept-budget.txt", "sh-putuo-finance-2025-dept-budget.txt",
-                   "js-prov-high-court-2018-dept-budget.txt", "cq-transport-commission-2018-dept-budget-NARRATIVE-ONLY.txt"]
-
-
-@pytest.fixture(scope="module")
-def extra_answerer(tmp_path_factory):
-    from retrieval.indexer import index
-    from retrieval.qa import Answerer
-    from retrieval.store import FactStore
-    from tests.conftest import EXTRA
-
-    if not EXTRA.exists():
-        pytest.skip("corpus-extra not available")
-    store = FactStore(tmp_path_factory.mktemp("extra"))
-    result = index([str(SAMPLES)] + [str(EXTRA / name) for name in EXTRA_DOCUMENTS], store)
-    assert len(result.indexed) == 11 and not result.failed
-    return Answerer(store)
-
-
-# Over the seeds and six corpus-extra documents of three other templates (facts only, no embeddings).
-EXTRA_QUESTIONS = [
-    ("普陀区司法局的三公经费是多少", "value", ["上海市普陀区司法局2026年三公经费为 10.81 万元",
-                                        "上海市普陀区司法局（单位）2026年三公经费为 10.71 万元"], ["sifaju-2026-dept", "sifaju-2026-unit"]),
-    ("普陀区司法局2026年公务接待费", "value", ["0.83 万元"], ["sifaju-2026-dept"]),
-    ("What is the reception spending of 普陀区司法局?", "value", ["0.83 万元"], ["sifaju-2026-dept"]),
-    ("江苏省高院2018年的三公经费", "value", ["江苏省高级人民法院2018年三公经费为 620.75 万元"], ["high-court-2018"]),
-    ("重庆市交通委员会的三公经费", "value", ["2,800.68 万元"], ["cq-transport"]),
-    ("上海市普陀区人民政府办公室的因公出国费", "value", ["839.00 万元"], ["govoffice-2025"]),
-    ("普陀区财政局2025年的机关运行经费是多少", "value", ["229.43 万元"], ["finance-2025"]),
-    ("普陀区司法局2026年收支总预算", "value", ["9,628.22 万元"], ["sifaju-2026-dept"]),
-    ("哪个部门三公经费最多", "ranking", ["重庆市交通委员会（2018年），2,800.68 万元"], ["cq-transport"]),
-    ("Which department has the most project spending?", "ranking", ["项目支出最多的是"], []),
-    ("哪些部门的三公经费减少了", "rise_fall", ["重庆市交通委员会", "减少 295.18 万元"], ["cq-transport"]),
-    ("2024年哪些部门的三公经费减少了", "rise_fall", ["没有部门的三公经费减少"], ["004"]),
-    ("2026年各部门三公经费", "list", ["10.81 万元", "10.71 万元"], ["sifaju-2026-dept"]),
-    ("普陀区司法局的文字和表格有哪些矛盾", "contradiction", ["3845.49"], ["sifaju-2026-dept"]),
-    ("什么是机关运行经费", "definition", ["公用经费"], []),
-]
-
-
-@pytest.mark.parametrize("question, intent, words, cited", EXTRA_QUESTIONS)
-def test_questions_over_other_templates(extra_answerer, question, intent, words, cited):
-    answer = extra_answerer.ask(question)
-    assert answer.intent == intent
-    for word in words:
-        assert word in answer.answer
-    for name in cited:
-        assert any(name in c.path for c in answer.citations), name
-    assert all(c.line > 0 and c.quote for c in answer.citations)
 
 
 def test_llm_phrasing_is_off_by_default_and_never_changes_figures(monkeypatch):

@@ -253,7 +253,7 @@ def test_chat_and_report_handlers_escape_document_text(site, hostile, tmp_path):
     from ui.app import App
 
     app = App(site["data"])
-    history, _, _, citations = app.ask(WHY, [])
+    history, _, _, citations, _ = app.ask(WHY, [])
     text = history[-1]["content"]
     assert SCRIPT not in text and "<img" not in text
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in text and citations

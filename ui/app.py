@@ -26,7 +26,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr
 
-from retrieval.aliases import aliases
+from retrieval.items import concept_items
 from retrieval.qa import Answer, Answerer
 from retrieval.store import FactStore
 
@@ -35,8 +35,9 @@ ALLOWED = {".pdf", ".txt", ".json"}
 PDF_MAGIC = b"%PDF-"
 TIME_LIMIT_SECONDS = 120
 CHAT_CONCURRENCY = 8  # chat events processed at once (gradio's default is 1 per event)
-EXAMPLES = ["哪些部门的三公经费增加了", "尉犁县总工会的三公经费是多少", "哪个部门项目支出最多", "各部门公务用车运行费",
-            "什么是三公经费", "有哪些文字与表格矛盾", "上年结转里有访惠聚经费的部门"]
+EXAMPLES = ["哪些部门的三公经费增加了", "尉犁县总工会的三公经费是多少", "哪个部门项目支出最多", "按增幅排呢",
+            "哪个部门的人员最多", "各部门公务用车运行费", "什么是三公经费", "有哪些文字与表格矛盾",
+            "上年结转里有访惠聚经费的部门"]
 SEVERITIES = ["error", "warning", "rounding", "note"]
 CSS = """
 body, .gradio-container {font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif}
@@ -55,20 +56,24 @@ class App:
         self.chat_pool = ThreadPoolExecutor(max_workers=4)  # answers: milliseconds each, never behind a check
 
     # ------------------------------------------------------------------ 问答
-    def ask(self, question: str, history: list):
+    def ask(self, question: str, history: list, previous: Answer | None = None):
+        """One chat turn: the answer, its citations to pick, and the answer kept for the next turn, which may
+        be a follow-up of this one ("那上一年呢", "按增幅排呢")."""
         question = (question or "").strip()
         if not question:
-            return history, gr.update(), "", []
+            return history, gr.update(), "", [], previous
         try:
-            answer: Answer = self.chat_pool.submit(self.answerer.ask, question).result(timeout=TIME_LIMIT_SECONDS)
+            answer: Answer = self.chat_pool.submit(self.answerer.ask, question, previous).result(
+                timeout=TIME_LIMIT_SECONDS)
         except Timeout:
             return history + [{"role": "user", "content": escape(question, quote=False)},
-                              {"role": "assistant", "content": "这个问题超出了时间限制，请换一种问法。"}], gr.update(), "", []
+                              {"role": "assistant", "content": "这个问题超出了时间限制，请换一种问法。"}], gr.update(), "", [], \
+                previous
         except Exception as error:  # noqa: BLE001 - a message in the page, never a traceback
             return history + [{"role": "user", "content": escape(question, quote=False)},
                               {"role": "assistant", "content": f"出错了：{type(error).__name__}。请换一种问法。"}], \
-                gr.update(), "", []
-        lines = [answer.answer, ""]
+                gr.update(), "", [], previous
+        lines = ([f"（理解为：{answer.completed}）"] if answer.completed else []) + [answer.answer, ""]
         choices = []
         for number, citation in enumerate(answer.citations, start=1):
             where = citation.table or citation.section or ""
@@ -79,7 +84,7 @@ class App:
         history = history + [{"role": "user", "content": escape(question, quote=False)},
                              {"role": "assistant", "content": escape("\n".join(lines), quote=False)}]
         citations = [(c.path, c.line) for c in answer.citations]
-        return history, gr.update(choices=choices, value=None), "", citations
+        return history, gr.update(choices=choices, value=None), "", citations, answer
 
     def show_citation(self, choice: str | None, citations: list) -> str:
         if not choice:
@@ -209,7 +214,8 @@ class App:
 
         documents = pd.DataFrame([{"部门": d["department"], "年度": d["year"], "类型": d["kind"], "范围": d["scope"]}
                                   for d in self.store.documents()])
-        values = self.answerer.item_values(self.answerer.documents, "三公经费")
+        values = {identifier: (fact.value, fact.citation) for identifier, fact in self.answerer.facts.amounts(
+            self.answerer.lexicon.by_name["三公经费"], self.answerer.documents).items()}
         sangong = [{"部门": f"{d['department']} {d['year']}", "三公经费（万元）": values[d["id"]][0]}
                    for d in self.answerer.documents if d["id"] in values]
         findings = pd.DataFrame([dict(row) for row in self.store.query(
@@ -266,9 +272,10 @@ def build(data: Path, vectors=None) -> gr.Blocks:
             question = gr.Textbox(label="问题", placeholder="例如：哪些部门的三公经费增加了", elem_id="question")
             gr.Examples(EXAMPLES, inputs=question, label="示例问题")
             citations = gr.State([])
+            last_answer = gr.State(None)  # this session's previous answer: a follow-up is completed from it
             pick = gr.Radio(label="引用（点选查看原文）", choices=[], elem_id="citations")
             passage = gr.HTML(elem_id="passage")
-            question.submit(app.ask, [question, chatbot], [chatbot, pick, question, citations],
+            question.submit(app.ask, [question, chatbot, last_answer], [chatbot, pick, question, citations, last_answer],
                             concurrency_limit=CHAT_CONCURRENCY)
             pick.change(app.show_citation, [pick, citations], passage)
         with gr.Tab("校核"):
@@ -288,7 +295,7 @@ def build(data: Path, vectors=None) -> gr.Blocks:
                 year = gr.Dropdown(years, value="全部", label="年度")
                 department = gr.Dropdown(departments, value="全部", label="部门")
                 kind = gr.Dropdown(["全部", "预算", "决算"], value="全部", label="类型")
-                item = gr.Dropdown(["全部", *aliases()["items"]], value="全部", label="项目")
+                item = gr.Dropdown(["全部", *(item.name for item in concept_items())], value="全部", label="项目")
             results = gr.Dataframe(headers=["部门", "年度", "章节/表", "位置", "原文"], wrap=True)
             export = gr.File(label="导出 CSV")
             query.submit(app.search, [query, year, department, kind, item], [results, export])

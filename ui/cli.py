@@ -197,15 +197,13 @@ def _search_command(args: argparse.Namespace) -> int:
 
 
 def _ask_command(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
     from retrieval.phrasing import rephrase
     from retrieval.qa import Answerer
     from retrieval.store import FactStore
 
     answer = rephrase(Answerer(FactStore(_data_folder(args)), _vectors(args)).ask(args.question))
     if args.format == "json":
-        print(json.dumps(asdict(answer), ensure_ascii=False, indent=1))
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
         return 0
     print(answer.answer)
     for number, citation in enumerate(answer.citations, start=1):
