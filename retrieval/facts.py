@@ -4,13 +4,16 @@ about its change and share; counts; 年初预算 against 决算数."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from corpus.vocab import normalize
 from retrieval.items import Item, items_data, synonyms
+from retrieval.wording import Measured, money, signed_money, signed_rate
 
 BATCH = 900  # document ids a query (SQLite's limit on parameters is 999)
 TOTAL_ROWS = {"合计", "总计", ""}
+ROW_TOTAL_SUFFIX = re.compile(r"(?:合计|小计|总计)$")
 
 
 @dataclass
@@ -215,10 +218,12 @@ class Facts:
             return Fact(own[0]["value"], self.cell_citation(own[0]), "table")
         # 2. its own row (收支总表 一般公共预算; a 三公 table with one row per item)
         labels = [normalize(label) for label in spec.get("row_labels", [])]
+        names = {normalize(s) for s in synonyms(item)}
         for cells in rows.values():
             first = cells[0]
+            key = ROW_TOTAL_SUFFIX.sub("", first["row_key"])  # "人员经费合计" is the 人员经费 row
             if first["concept"] == item.name or any(first["row_key"].startswith(label) for label in labels) \
-                    or first["row_key"] in [normalize(s) for s in synonyms(item)]:
+                    or key in names:
                 cell = self._column(cells, columns, kind)
                 if cell is not None:
                     return Fact(cell["value"], self.cell_citation(cell), "table")
@@ -303,21 +308,54 @@ class Facts:
                     found[identifier] = (Fact(budget[0]["value"], self.cell_citation(budget[0]), "table", "年初预算"),
                                          Fact(final[0]["value"], self.cell_citation(final[0]), "table", "决算数"))
         rest = [i for i in ids if i not in found]
-        if rest:
-            keys = self.keys(item)
-            marks = ",".join("?" * len(keys))
-            claims: dict[tuple[int, int], dict[str, object]] = {}
-            for row in self.rows(f"SELECT * FROM claims WHERE kind IN ('previous', 'amount') AND (item_key IN "
-                                 f"({marks}) OR concept = ?) AND document IN ({{ids}}) ORDER BY document, line",
-                                 rest, (*keys, item.name)):
-                claims.setdefault((row["document"], row["statement"]), {}).setdefault(row["kind"], row)
-            for (identifier, _), pair in sorted(claims.items()):
-                if identifier in found or "previous" not in pair or "amount" not in pair:
-                    continue
-                budget, final = pair["previous"], pair["amount"]
-                found[identifier] = (Fact(budget["value"], self.claim_citation(budget), "text", "年初预算"),
-                                     Fact(final["value"], self.claim_citation(final), "text", "决算数"))
+        for identifier, budget, final in self.budget_final_pairs(rest, self.keys(item), item.name) if rest else ():
+            found.setdefault(identifier, (Fact(budget["value"], self.claim_citation(budget), "text", "年初预算"),
+                                          Fact(final["value"], self.claim_citation(final), "text", "决算数")))
         return found
+
+    def item_measures(self, documents: list[dict], measure: str) -> list[tuple[dict, str, object]]:
+        """Every item a narrative states the measure of, per document: (document, item, Measured-like) with
+        the value, its words and citations (决算 against 年初预算 from a sentence giving both; changes as stated)."""
+        ids = [d["id"] for d in documents]
+        out = []
+        if measure == "budget_vs_final":
+            finals = [d["id"] for d in documents if d["kind"] == "决算"]
+            for identifier, budget, final in self.budget_final_pairs(finals):
+                words = f"年初预算 {money(budget['value'])}，决算数 {money(final['value'])}，" \
+                        f"{signed_money(final['value'] - budget['value'])}"
+                out.append((self.by_id[identifier], final["item_key"] or budget["item_key"] or final["section"],
+                            Measured(final["value"] - budget["value"], words, [self.claim_citation(final)])))
+            return out
+        kind = "change_rate" if measure == "change_rate" else "change_amount"
+        seen = set()
+        for row in self.rows("SELECT * FROM claims WHERE kind = ? AND item_key IS NOT NULL AND document IN ({ids})"
+                             " ORDER BY document, line", ids, (kind,)):
+            key = (row["document"], row["item_key"])
+            if key in seen or row["value"] is None:
+                continue
+            seen.add(key)
+            value = row["value"] * (row["direction"] if row["direction"] is not None else 1)
+            words = signed_rate(value) if kind == "change_rate" else signed_money(value)
+            out.append((self.by_id[row["document"]], row["item_key"],
+                        Measured(value, f"比{row['base'] or '上年'}{words}", [self.claim_citation(row)])))
+        return out
+
+    def budget_final_pairs(self, ids: list[int], keys: list[str] | None = None, name: str | None = None):
+        """(document id, 年初预算 claim, 决算数 claim): a 'previous' figure of a 决算 followed in the same section,
+        within a few lines, by an amount ("年初预算为 X 万元，支出决算为 Y 万元")."""
+        condition, parameters = "", ()
+        if keys is not None:
+            condition = f" AND (item_key IN ({','.join('?' * len(keys))}) OR concept = ?)"
+            parameters = (*keys, name)
+        pending: dict[int, object] = {}
+        for row in self.rows("SELECT * FROM claims WHERE kind IN ('previous', 'amount')" + condition +
+                             " AND document IN ({ids}) ORDER BY document, line", ids, parameters):
+            budget = pending.get(row["document"])
+            if row["kind"] == "previous":
+                pending[row["document"]] = row
+            elif budget is not None and budget["section"] == row["section"] and row["line"] - budget["line"] <= 3:
+                yield row["document"], budget, row
+                pending.pop(row["document"])
 
     @staticmethod
     def _grouped(rows) -> dict[int, list]:

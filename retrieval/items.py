@@ -69,7 +69,7 @@ def synonyms(item: Item) -> list[str]:
 def _spellings() -> list[tuple[str, str]]:
     from corpus.vocab import normalize
 
-    pairs = {(normalize(word), item.name, bool(item.spec.get("modifier") or item.spec.get("generic")))
+    pairs = {(normalize(word), item.name, 0 if item.spec.get("generic") else 1 if item.spec.get("modifier") else 2)
              for item in concept_items()
              if item.kind == "concept" for word in synonyms(item) if len(normalize(word)) >= 3}
     return sorted(pairs)
@@ -78,12 +78,13 @@ def _spellings() -> list[tuple[str, str]]:
 def concept_in(text: str) -> str | None:
     """The concept a narrative subject names ("财政拨款三公经费预算" -> 三公经费): of the spellings it contains, the
     one that ends last (a Chinese noun phrase ends with its head), the longest at equal end; a fund
-    (财政拨款, 一般公共预算) only where nothing else is named ("机关运行经费财政拨款预算" is 机关运行经费)."""
-    best: tuple[bool, int, int, str] | None = None
-    for spelling, name, modifier in _spellings():
+    (财政拨款, 一般公共预算) only where nothing else is named ("机关运行经费财政拨款预算" is 机关运行经费), a
+    generic total (收入预算) only where not even a fund is ("一般公共预算收入预算" is 一般公共预算)."""
+    best: tuple[int, int, int, str] | None = None
+    for spelling, name, rank in _spellings():
         at = text.rfind(spelling)
         if at >= 0:
-            candidate = (not modifier, at + len(spelling), len(spelling), name)
+            candidate = (rank, at + len(spelling), len(spelling), name)
             if best is None or candidate[:3] > best[:3]:
                 best = candidate
     return best[3] if best else None

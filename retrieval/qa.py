@@ -17,6 +17,7 @@ from retrieval.items import Item
 from retrieval.lexicon import Lexicon
 from retrieval.query import Query
 from retrieval.reader import Reader
+from retrieval.wording import Measured, money, signed_money, signed_rate
 
 __all__ = ["Answer", "Answerer", "Citation"]
 MAX_LISTED = 40  # departments written out in one answer; the rest are counted
@@ -40,27 +41,6 @@ class Answer:
         return {"question": self.question, "intent": self.intent, "status": self.status, "answer": self.answer,
                 "query": self.query.to_dict() if self.query else None, "completed": self.completed,
                 "source": self.source, "citations": [vars(c) for c in self.citations]}
-
-
-@dataclass
-class Measured:
-    """One document's figure for the asked measure, in words, with what proves it."""
-
-    value: float
-    words: str
-    citations: list[Citation]
-
-
-def money(value: float) -> str:
-    return f"{value:,.2f} 万元"
-
-
-def signed_money(value: float) -> str:
-    return f"{'增加' if value > 0 else '减少' if value < 0 else '持平'}{'' if value == 0 else ' ' + money(abs(value))}"
-
-
-def signed_rate(value: float) -> str:
-    return f"{'增长' if value > 0 else '下降' if value < 0 else '持平'}{'' if value == 0 else f' {abs(value):.2f}%'}"
 
 
 class Answerer:
@@ -100,8 +80,8 @@ class Answerer:
                      for written, keys in query.ambiguous.items()]
             return Answer(question, query.operator, "；".join(lines) + "。请问是哪一个？", [], status="ask_which",
                           source="none")
-        needs_item = query.operator in ("value", "list", "rank", "filter", "compare", "trend") or \
-            (query.operator == "count" and query.measure != "documents")
+        needs_item = (query.operator in ("value", "list", "rank", "filter", "compare", "trend") or
+                      query.operator == "count" and query.measure != "documents") and query.over != "items"
         if query.unknown and needs_item:
             examples = "三公经费、公务接待费、基本支出、项目支出、人员经费、机关运行经费、政府采购、行政运行、实有人数、车辆数"
             return self._passages(question, query,
@@ -416,11 +396,11 @@ class Answerer:
             figure = abs(value) if query.direction == "down" else value
             if not query.threshold.holds(figure):
                 return False
-        if query.present and not value > 0:
-            return False
-        return True
+        return not (query.present and not value > 0)
 
     def _filter(self, question: str, query: Query) -> Answer | None:
+        if query.over == "items":
+            return self._item_filter(question, query)
         item = self._items(query)[0]
         found = self._ranked(query, item, self._scope(query))
         if not found:
@@ -440,6 +420,26 @@ class Answerer:
             text += f"（另有 {len(matching) - MAX_LISTED} 个未列出。）"
         text += f"（共查看 {len(found)} 个部门。）"
         return Answer(question, "filter", text, citations, years=sorted({d["year"] for _, d in found}))
+
+    def _item_filter(self, question: str, query: Query) -> Answer | None:
+        """The items (科目, 项目) of the documents in scope whose stated change or 决算 against 年初预算 meets the
+        condition: "哪些科目决算数小于预算数", "增长超过100%的项目"."""
+        documents = self._documents(query)
+        if not query.years and query.departments:
+            documents = self._latest_year(documents)
+        found = self.facts.item_measures(documents, query.measure)
+        if not found:
+            return None
+        matching = [(d, item, m) for d, item, m in found if self._matches(query, m.value)]
+        matching.sort(key=lambda entry: (-abs(entry[2].value)))
+        listed = matching[:MAX_LISTED]
+        by_id = {d["id"]: d for d in documents}
+        lines = [f"{self.label(by_id[d['id']], short=True)} {item}：{m.words}" for d, item, m in listed]
+        condition = query.describe()
+        text = (f"符合“{condition}”的项目有 {len(matching)} 个：" + "；".join(lines) + "。" if matching else
+                f"没有项目符合“{condition}”（查看了 {len(found)} 个）。")
+        return Answer(question, "filter", text, [c for _, _, m in listed for c in m.citations],
+                      years=sorted({d["year"] for d in documents}))
 
     def _list(self, question: str, query: Query) -> Answer | None:
         parts, citations, years = [], [], set()
@@ -522,24 +522,36 @@ class Answerer:
                       years=sorted({d["year"] for d in documents}))
 
     def _contradictions(self, question: str, query: Query) -> Answer | None:
+        """The checker's errors for the documents in scope, the warnings after them; asked about an item
+        ("职业年金那一条说明有错吗"), only the findings about it."""
         documents = self._documents(query)
         if not query.years and query.departments:
             documents = self._latest_year(documents)
+        words = [word for item in self._items(query) for word in self.facts.keys(item) if len(word) >= 2]
+        rows = list(self.facts.rows("SELECT * FROM findings WHERE severity IN ('error', 'warning') AND document IN"
+                                    " ({ids}) ORDER BY document, severity, line", [d["id"] for d in documents]))
+        about_item = [row for row in rows if any(word in row["message"] + (row["quote"] or "") for word in words)]
+        if words and not about_item:
+            words = []  # none names the item: all of them, said so, rather than "no problem"
         by_document: dict[int, list] = {}
-        for row in self.facts.rows("SELECT * FROM findings WHERE severity = 'error' AND document IN ({ids})"
-                                   " ORDER BY document, line", [d["id"] for d in documents]):
+        for row in about_item or rows:
             by_document.setdefault(row["document"], []).append(row)
         parts, citations = [], []
         for document in documents:
             for row in by_document.get(document["id"], []):
-                parts.append(f"{self.label(document, short=True)}第{row['line']}行：{row['message']}")
+                kind = "矛盾" if row["severity"] == "error" else "疑点"
+                parts.append(f"{self.label(document, short=True)}第{row['line']}行（{kind}）：{row['message']}")
                 citations.append(Citation(document["path"], document["department"] or "", document["year"], None,
                                           None, row["page"], row["line"], row["quote"][:200]))
+        scope = "、".join(self.label(d, short=True) for d in documents[:5])
+        about = f"关于{'、'.join(query.items)}" if words else ""
+        if query.items and not words and by_document:
+            about = f"（没有专门关于{'、'.join(query.items)}的发现，以下为全部）"
         if not parts:
-            scope = "、".join(self.label(d, short=True) for d in documents[:5])
-            return Answer(question, "contradictions", f"检查没有发现{scope}的文字与表格矛盾（错误级别）。", [])
-        return Answer(question, "contradictions", f"共 {len(parts)} 处矛盾：" + "；".join(parts[:20]) + "。",
-                      citations[:20])
+            return Answer(question, "contradictions", f"检查没有发现{scope}{about}的矛盾或疑点。", [])
+        errors = sum(1 for part in parts if "（矛盾）" in part)
+        return Answer(question, "contradictions", f"{scope}{about}共 {errors} 处矛盾、{len(parts) - errors} 处疑点："
+                      + "；".join(parts[:20]) + "。", citations[:20])
 
     def _passage_rows(self, documents: list[dict], pattern: str, limit: int = 5):
         return list(self.facts.rows("SELECT * FROM passages WHERE REPLACE(REPLACE(text, '“', ''), '”', '') LIKE ? "
@@ -572,38 +584,38 @@ class Answerer:
         return None
 
     def _why(self, question: str, query: Query) -> Answer | None:
+        """The reason the document gives for the item's change (the 主要原因 after the sentence stating it);
+        asked of the budget as a whole ("预算为啥涨这么多"), the first change of its overview that gives one."""
         documents = self._documents(query)
         if not query.years:
             documents = self._latest_year(documents)
         parts, citations = [], []
-        for item in self._items(query):
-            changes = {**self.facts.stated(item, documents, "change_amount"),
-                       **self.facts.stated(item, documents, "change_rate")}
+        for item in self._items(query) or [None]:
+            changes = {} if item is None else {**self.facts.stated(item, documents, "change_amount"),
+                                               **self.facts.stated(item, documents, "change_rate")}
             for document in documents:
-                reason, citation = None, None
-                fact = changes.get(document["id"])
-                if fact is not None:
-                    rows = self.store.query("SELECT * FROM passages WHERE document = ? AND line <= ? AND end_line >= ?",
-                                            (document["id"], fact.citation.line, fact.citation.line))
-                    for row in rows:
-                        tail = row["text"][row["text"].find(fact.citation.quote[:10]):] if fact.citation.quote else ""
-                        if (match := REASON.search(tail or row["text"])) and len(match.group(1).strip()) > 1:
-                            reason, citation = match.group(1).strip(), self._passage_citation(row)
-                            break
-                for word in ([] if reason else self.facts.keys(item)):
-                    for row in self._passage_rows([document], f"%{word.replace('（境）', '%')}%原因%", 3):
-                        if (match := REASON.search(row["text"][row["text"].find(word):])) \
-                                and len(match.group(1).strip()) > 1:
-                            reason, citation = match.group(1).strip(), self._passage_citation(row)
-                            break
-                    if reason:
-                        break
-                if reason:
-                    parts.append(f"{self.label(document, short=True)}{item.name}：{reason}")
-                    citations.append(citation)
+                found = self._reason(document, item, changes.get(document["id"]))
+                if found:
+                    parts.append(f"{self.label(document, short=True)}{item.name if item else ''}：{found[0]}")
+                    citations.append(found[1])
         if not parts:
             return None
         return Answer(question, "why", "；".join(parts) + "。", citations)
+
+    def _reason(self, document: dict, item: Item | None, change: Fact | None) -> tuple[str, Citation] | None:
+        rows: list = []
+        if change is not None:  # the paragraph of the sentence stating the change, from that sentence on
+            rows = [(row, change.citation.quote[:10]) for row in self.store.query(
+                "SELECT * FROM passages WHERE document = ? AND line <= ? AND end_line >= ?",
+                (document["id"], change.citation.line, change.citation.line))]
+        words = self.facts.keys(item) if item is not None else [""]
+        for word in words:
+            rows += [(row, word) for row in self._passage_rows([document], f"%{word.replace('（境）', '%')}%原因%", 3)]
+        for row, start in rows:
+            text = row["text"][max(0, row["text"].find(start)):] if start else row["text"]
+            if (match := REASON.search(text)) and len(match.group(1).strip()) > 1:
+                return match.group(1).strip(), self._passage_citation(row)
+        return None
 
     def _search(self, question: str, query: Query) -> Answer:
         return self._passages(question, query, "相关段落：", status="answered")

@@ -56,6 +56,7 @@ class Query:
     base: str | None = None  # what a share is of ("占收入的比重")
     versus: int | None = None  # the year a change is against ("比2024年多了多少")
     ratio: bool = False  # 决算 against 预算 as a rate (完成率), not a difference
+    over: str = "departments"  # departments | items: what a filter or ranking lists
     followup: bool = False  # completed from the previous question of the chat
     grouped: bool = False  # the departments are all those one name fits ("哪个总工会…最多")
     names: dict[str, str] = field(default_factory=dict, repr=False)  # department key -> name, for display

@@ -148,7 +148,7 @@ class Reader:
         words = question_words()
         self.roles: dict[str, list[tuple[str, str]]] = {}
         for slot in ("operators", "measures", "directions", "orders", "filters", "kinds", "scopes", "years",
-                     "followup"):
+                     "followup", "sections"):
             for value, phrases in words[slot].items():
                 if value == "both":
                     continue
@@ -365,6 +365,14 @@ class Reader:
             if funds:
                 query.fund = funds[0].name
                 items = [i for i in items if not getattr(i, "is_fund", False)]
+        if not items:  # "职业年金": the start of 科目 names, the most specific one (the shortest) of them
+            for run in list(parts.leftovers):
+                named = sorted((n for n in self.lexicon.classified if len(run) >= 3 and n.startswith(run)
+                                or len(run) >= 4 and run in n), key=len)
+                if named:
+                    items.append(self.lexicon.classified[named[0]])
+                    parts.leftovers.remove(run)
+                    break
         query.items = list(dict.fromkeys(getattr(item, "name", str(item)) for item in items))
         query.base = getattr(base, "name", None)
         if parts.has("operators", "definition"):
@@ -445,6 +453,10 @@ class Reader:
             query.operator = "value"
         else:
             query.operator = "search"
+        if has("operators", "over_items") and not query.items and query.operator in ("filter", "rank", "list",
+                                                                                       "count", "value"):
+            query.over = "items"  # "哪些科目决算数小于预算数", "增长超过100%的项目"
+            query.operator = "rank" if query.operator == "rank" else "filter"
         if query.operator in ("filter", "rank", "count", "list"):
             query.direction = direction
             if zero:
@@ -524,7 +536,8 @@ class Reader:
         if new.operator == "rank" or parts.has("followup", "rank_by"):
             done.operator = "rank"
             done.order = new.order or done.order or "desc"
-            done.top = new.top  # "按增幅排呢": the whole ranking again, by another measure
+            # "按增幅排呢": the ranking again by another measure, as long as it was ("前三" stays; "哪个" opens up)
+            done.top = new.top or (previous.top if previous.top != 1 else None)
             if new.measure != "amount":
                 done.measure = new.measure
             if new.direction or new.measure != previous.measure:
