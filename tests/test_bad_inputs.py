@@ -109,7 +109,8 @@ def test_a_bad_file_never_costs_what_is_stored(tmp_path):
 
 def test_bad_inputs_through_index(tmp_path):
     """`gouji index` over the whole bad corpus: each refused input is one line naming it and its problem,
-    every other one is stored, and a second run finds them all unchanged."""
+    every other one is recorded (the best-read copy of each disclosure stored), and a second run finds them
+    all unchanged."""
     import sqlite3
 
     made = [(bad, _made(bad, tmp_path)) for bad in BAD_INPUTS if not bad.needs_pdf or REAL_PDF.exists()]
@@ -122,8 +123,12 @@ def test_bad_inputs_through_index(tmp_path):
         shown = _named(path)
         assert any(line.startswith(f"gouji: {shown}: ") and bad.says in line for line in first.stderr.splitlines())
     checked = [path for bad, path in made if bad.outcome == "checked"]
-    assert f"indexed {len(checked)}, unchanged 0, failed {len(refused)}" in first.stdout
     with sqlite3.connect(data / "facts.sqlite") as connection:
-        assert sorted(row[0] for row in connection.execute("SELECT path FROM documents")) == sorted(checked)
+        documents = [row[0] for row in connection.execute("SELECT path FROM documents")]
+        forms = {row[0]: row[1] for row in connection.execute("SELECT form, role FROM forms")}
+    # damaged copies of one seed are forms of one disclosure: each is recorded, the best-read one is stored
+    assert set(forms) == set(checked) and set(documents) <= set(checked)
+    assert sorted(path for path, role in forms.items() if role == "chosen") == sorted(documents)
+    assert f"indexed {len(documents)}, unchanged 0, failed {len(refused)}" in first.stdout
     again = gouji("index", "--facts-only", "--quiet", *(path for _, path in made), data=data, timeout=SECONDS * 3)
     assert f"indexed 0, unchanged {len(checked)}, failed {len(refused)}" in again.stdout

@@ -81,7 +81,7 @@ def test_index_again_is_incremental(server, indexed):
 
 
 def test_ask_and_search_use_the_server(server, indexed):
-    asked = gouji("ask", "劳模慰问奖", "--format", "json", "--chroma-url", server, data=indexed)
+    asked = gouji("ask", "劳模慰问奖用在哪里", "--format", "json", "--chroma-url", server, data=indexed)
     assert asked.returncode == 0, asked.stderr
     answer = json.loads(asked.stdout)
     assert answer["intent"] == "search" and "劳模慰问" in answer["answer"]

@@ -182,7 +182,7 @@ def test_index_killed_mid_document_then_rerun(tmp_path):
     run = gouji("ask", "--data", str(data), "--format", "json", QUESTION)
     assert run.returncode == 0, run.stderr
     answer = json.loads(run.stdout)
-    assert "尉犁县总工会2025年三公经费为 0.00 万元" in answer["answer"]
+    assert "尉犁县总工会 2025年部门预算 三公经费：0.00 万元" in answer["answer"]
     assert any(citation["path"] == SEEDS[0] for citation in answer["citations"])
 
     run = gouji("index", "--quiet", "--data", str(data), *SEEDS)  # and now nothing is left to do

@@ -369,10 +369,10 @@ def test_a_slow_question_does_not_hold_up_other_sessions(site, monkeypatch):
 
     original = Answerer.ask
 
-    def ask(self, question):
+    def ask(self, question, previous=None):
         if question == "慢":
             time.sleep(4)
-        return original(self, question)
+        return original(self, question, previous)
 
     monkeypatch.setattr(Answerer, "ask", ask)
     port = free_port()

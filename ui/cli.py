@@ -155,6 +155,8 @@ def _index_command(args: argparse.Namespace) -> int:
     bar.close()
     for path, problem in result.failed:
         print(f"gouji: {path}: {problem}", file=sys.stderr)
+    for note in result.notes:  # one disclosure seen in several forms: which one was stored, over which
+        print(note)
     print(f"indexed {len(result.indexed)}, unchanged {len(result.skipped)}, failed {len(result.failed)} "
           f"→ {store.path}")
     return 2 if result.failed else 0
