@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.questions.harness import ask, entries, known_failures, problems  # noqa: E402
+from tests.questions.harness import ask, entries, known_failures, problems
 
 
 def corpus_store(data: Path | None):

@@ -21,8 +21,12 @@ from itertools import cycle, islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ["哪些部门的三公经费增加了", "哪个部门项目支出最多", "各部门公务用车运行费", "有哪些文字与表格矛盾",
-             "尉犁县总工会的三公经费是多少", "什么是三公经费"]
+# one of each kind: value, filter by direction, rank (amount, growth, people), list, count, threshold over items,
+# trend, share, contradictions, definition, a name the corpus lacks
+QUESTIONS = ["尉犁县总工会的三公经费是多少", "哪些部门的三公经费增加了", "哪个部门项目支出最多", "三公经费增幅最大的三个部门",
+             "哪个部门的人员最多", "各部门公务用车运行费", "语料里有多少个部门的决算", "增长超过100%的项目",
+             "万里街道三公经费这几年怎么变的", "昌吉州总工会一般公共预算占收入的比重", "有哪些文字与表格矛盾",
+             "什么是三公经费", "北京市财政局的三公经费"]
 STEPS = ["parse", "parse_pdf", "check", "check_pdf", "index", "embed", "ask"]
 
 

@@ -133,8 +133,18 @@ class Facts:
         if item.kind == "row":
             return self.rows(f"SELECT * FROM cells WHERE table_kind IN ({marks}) AND row_key = ?"
                              " AND document IN ({ids}) ORDER BY document, line", ids, (*homes, item.name))
-        return self.rows(f"SELECT * FROM cells WHERE table_kind IN ({marks}) AND document IN ({{ids}})"
-                         " ORDER BY document, line", ids, tuple(homes))
+        # only the cells _concept_cell can pick: its column, its row, and the total rows of tables it totals
+        names = sorted({normalize(word) + suffix for word in synonyms(item) for suffix in ("", "合计", "小计", "总计")})
+        labels = [normalize(label) + "%" for label in item.spec.get("row_labels", [])]
+        totals = [home for home in homes if home in item.spec.get("total_of", [])] or [""]
+        total_row = ("(is_total = 1 OR concept = '合计' OR row_key IN ('合计', '总计', '') OR row_key LIKE '合计%'"
+                     " OR row_key LIKE '总计%' OR row_key LIKE '%合计')")
+        sql = (f"SELECT * FROM cells WHERE table_kind IN ({marks}) AND ((column_key = ? OR column_key LIKE ?) AND "
+               f"{total_row} OR concept = ? OR row_key IN ({','.join('?' * len(names))})"
+               + "".join(" OR row_key LIKE ?" for _ in labels)
+               + f" OR table_kind IN ({','.join('?' * len(totals))}) AND {total_row})"
+               " AND document IN ({ids}) ORDER BY document, line")
+        return self.rows(sql, ids, (*homes, item.name, item.name + ":%", item.name, *names, *labels, *totals))
 
     def _pick(self, item: Item, rows: list, homes: list[str], kind: str | None) -> Fact | None:
         """The item's cell among a document's cells of its home tables, the first home that has it."""
@@ -203,18 +213,16 @@ class Facts:
         if side:
             rows = {line: cells for line, cells in rows.items() if cells[0]["side"] in (None, side)}
         totals = [cells for cells in rows.values() if cells[0]["is_total"] or cells[0]["concept"] == "合计"
-                  or cells[0]["row_key"] in TOTAL_ROWS or cells[0]["row_key"].startswith(("合计", "总计"))]
+                  or cells[0]["row_key"] in TOTAL_ROWS or cells[0]["row_key"].startswith(("合计", "总计"))
+                  or cells[0]["row_key"].endswith("合计")]
         if len(rows) == 1:
             totals = list(rows.values())
         # 1. its own column on the total row (支出总表 总计 row, 基本支出 column; 三公 table, 公务接待费 column)
         own = [cell for cells in (totals or list(rows.values())) for cell in cells
                if cell["column_key"].split(":")[0] == item.name
                and not (kind == "决算" and cell["column_key"].endswith("预算数"))]
-        if own:
-            if kind == "决算":
-                own.sort(key=lambda cell: not cell["column_key"].endswith("决算数"))
-            else:
-                own.sort(key=lambda cell: cell["column_key"].endswith("决算数"))
+        if own:  # the grand total's cell where several rows total (本年收入合计, 总计): the largest
+            own.sort(key=lambda cell: (cell["column_key"].endswith("决算数") != (kind == "决算"), -cell["value"]))
             return Fact(own[0]["value"], self.cell_citation(own[0]), "table")
         # 2. its own row (收支总表 一般公共预算; a 三公 table with one row per item)
         labels = [normalize(label) for label in spec.get("row_labels", [])]
@@ -275,8 +283,10 @@ class Facts:
         ids = [d["id"] for d in documents]
         rows: dict[int, list] = {}
         units = spec.get("units", [])
-        for row in self.rows("SELECT * FROM claims WHERE kind = 'count' AND document IN ({ids}) ORDER BY document,"
-                             " line", ids):
+        subjects = spec.get("subjects", [])
+        likes = " OR ".join("subject LIKE ?" for _ in subjects) or "1"
+        for row in self.rows(f"SELECT * FROM claims WHERE kind = 'count' AND ({likes}) AND document IN ({{ids}})"
+                             " ORDER BY document, line", ids, tuple(f"%{subject}" for subject in subjects)):
             rows.setdefault(row["document"], []).append(row)
         found = {}
         for identifier, claims in rows.items():
@@ -313,32 +323,43 @@ class Facts:
                                           Fact(final["value"], self.claim_citation(final), "text", "决算数")))
         return found
 
-    def item_measures(self, documents: list[dict], measure: str) -> list[tuple[dict, str, object]]:
-        """Every item a narrative states the measure of, per document: (document, item, Measured-like) with
-        the value, its words and citations (决算 against 年初预算 from a sentence giving both; changes as stated)."""
+    def item_measures(self, documents: list[dict], measure: str, keep=lambda value: True) -> tuple[int, list]:
+        """Every item a narrative states the measure of, per document (决算 against 年初预算 from a sentence
+        giving both; changes as stated): how many there are, and (document, item, Measured) of those whose
+        value `keep` accepts (only those are put in words: at many documents there are tens of thousands)."""
         ids = [d["id"] for d in documents]
         out = []
         if measure == "budget_vs_final":
             finals = [d["id"] for d in documents if d["kind"] == "决算"]
-            for identifier, budget, final in self.budget_final_pairs(finals):
-                words = f"年初预算 {money(budget['value'])}，决算数 {money(final['value'])}，" \
-                        f"{signed_money(final['value'] - budget['value'])}"
-                out.append((self.by_id[identifier], final["item_key"] or budget["item_key"] or final["section"],
-                            Measured(final["value"] - budget["value"], words, [self.claim_citation(final)])))
-            return out
+            pairs = list(self.budget_final_pairs(finals))
+            for identifier, budget, final in pairs:
+                if keep(final["value"] - budget["value"]):
+                    words = f"年初预算 {money(budget['value'])}，决算数 {money(final['value'])}，" \
+                            f"{signed_money(final['value'] - budget['value'])}"
+                    out.append((self.by_id[identifier], final["item_key"] or budget["item_key"] or final["section"],
+                                Measured(final["value"] - budget["value"], words, [self.claim_citation(final)])))
+            return len(pairs), out
         kind = "change_rate" if measure == "change_rate" else "change_amount"
-        seen = set()
-        for row in self.rows("SELECT * FROM claims WHERE kind = ? AND item_key IS NOT NULL AND document IN ({ids})"
-                             " ORDER BY document, line", ids, (kind,)):
+        seen, kept = set(), []
+        for row in self.rows("SELECT rowid AS id, document, item_key, value, direction, base FROM claims WHERE "
+                             "kind = ? AND item_key IS NOT NULL AND document IN ({ids}) ORDER BY document, line", ids,
+                             (kind,)):
             key = (row["document"], row["item_key"])
             if key in seen or row["value"] is None:
                 continue
             seen.add(key)
             value = row["value"] * (row["direction"] if row["direction"] is not None else 1)
+            if keep(value):
+                kept.append((row["id"], value))
+        full = {row["id"]: row for start in range(0, len(kept), BATCH) for row in self.store.query(
+            f"SELECT rowid AS id, * FROM claims WHERE rowid IN ({','.join('?' * len(kept[start:start + BATCH]))})",
+            tuple(key for key, _ in kept[start:start + BATCH]))}
+        for key, value in kept:
+            row = full[key]
             words = signed_rate(value) if kind == "change_rate" else signed_money(value)
             out.append((self.by_id[row["document"]], row["item_key"],
                         Measured(value, f"比{row['base'] or '上年'}{words}", [self.claim_citation(row)])))
-        return out
+        return len(seen), out
 
     def budget_final_pairs(self, ids: list[int], keys: list[str] | None = None, name: str | None = None):
         """(document id, 年初预算 claim, 决算数 claim): a 'previous' figure of a 决算 followed in the same section,

@@ -72,7 +72,9 @@ class Answerer:
         """The parts of a question that stop an answer: a department the corpus lacks, a name several
         departments share, a part not understood."""
         if query.absent:
-            names = "、".join(d.name for d in self.lexicon.real_departments())
+            departments = sorted(d.name for d in self.lexicon.real_departments())
+            names = "、".join(departments[:MAX_LISTED]) + (f" 等 {len(departments)} 个" if len(departments) > MAX_LISTED
+                                                           else "")
             text = (f"语料中没有“{'”“'.join(query.absent)}”的预算或决算公开文件。语料中的部门有：{names}。")
             return Answer(question, query.operator, text, [], status="absent", source="none")
         if query.ambiguous:
@@ -427,17 +429,16 @@ class Answerer:
         documents = self._documents(query)
         if not query.years and query.departments:
             documents = self._latest_year(documents)
-        found = self.facts.item_measures(documents, query.measure)
-        if not found:
+        seen, matching = self.facts.item_measures(documents, query.measure, lambda value: self._matches(query, value))
+        if not seen:
             return None
-        matching = [(d, item, m) for d, item, m in found if self._matches(query, m.value)]
         matching.sort(key=lambda entry: (-abs(entry[2].value)))
         listed = matching[:MAX_LISTED]
         by_id = {d["id"]: d for d in documents}
         lines = [f"{self.label(by_id[d['id']], short=True)} {item}：{m.words}" for d, item, m in listed]
         condition = query.describe()
         text = (f"符合“{condition}”的项目有 {len(matching)} 个：" + "；".join(lines) + "。" if matching else
-                f"没有项目符合“{condition}”（查看了 {len(found)} 个）。")
+                f"没有项目符合“{condition}”（查看了 {seen} 个）。")
         return Answer(question, "filter", text, [c for _, _, m in listed for c in m.citations],
                       years=sorted({d["year"] for d in documents}))
 

@@ -46,7 +46,7 @@ CREATE INDEX IF NOT EXISTS cells_document ON cells(document, table_kind);
 CREATE INDEX IF NOT EXISTS cells_code ON cells(code);
 CREATE INDEX IF NOT EXISTS cells_row ON cells(row_key);
 CREATE INDEX IF NOT EXISTS cells_concept ON cells(concept, column_key);
-CREATE INDEX IF NOT EXISTS claims_document ON claims(document);
+CREATE INDEX IF NOT EXISTS claims_document_kind ON claims(document, kind);
 CREATE INDEX IF NOT EXISTS claims_item ON claims(item_key, kind);
 CREATE INDEX IF NOT EXISTS claims_concept ON claims(concept, kind);
 CREATE INDEX IF NOT EXISTS findings_document ON findings(document);
