@@ -10,6 +10,7 @@ corpus lacks is said as such, with what gouji can answer instead; it never answe
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 from retrieval.facts import Citation, Fact, Facts
@@ -51,11 +52,14 @@ class Answerer:
         self.documents = self.lexicon.documents
         self.facts = Facts(store, self.lexicon)
         self._reader: Reader | None = None
+        self._reader_lock = threading.Lock()
 
     @property
     def reader(self) -> Reader:
-        if self._reader is None:  # spaCy and the phrase patterns: built on the first question
-            self._reader = Reader(self.lexicon)
+        """spaCy and the phrase patterns (about 1 s): built once, on the first question, by one thread."""
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = Reader(self.lexicon)
         return self._reader
 
     # ------------------------------------------------------------------ entry
@@ -210,7 +214,8 @@ class Answerer:
                     citations.append(fact.citation)
                 if (fact := stated_rate.get(identifier)) is not None:
                     figures.setdefault("rate", fact.value)
-                    words.append(signed_rate(fact.value))
+                    if not (fact.value == 0 and words == ["持平"]):  # "持平，持平"
+                        words.append(signed_rate(fact.value))
                     if fact.citation not in citations:
                         citations.append(fact.citation)
                 base = next((f.note for f in (stated_amount.get(identifier), stated_rate.get(identifier))
@@ -408,14 +413,14 @@ class Answerer:
         if not found:
             return None
         matching = [(m, d) for m, d in found if self._matches(query, m.value)]
-        condition = query.describe()
+        condition = query.condition()
         listed = matching[:MAX_LISTED]
         if matching:
-            text = f"符合“{condition}”的有 {len(matching)} 个：" + "；".join(
+            text = f"{condition}的部门有 {len(matching)} 个：" + "；".join(
                 f"{self.label(d, short=True)} {m.words}" for m, d in listed) + "。"
             citations = [c for m, _ in listed for c in m.citations]
         else:
-            text = f"没有部门符合“{condition}”。各部门情况：" + "；".join(
+            text = f"没有部门的{condition}。各部门情况：" + "；".join(
                 f"{self.label(d, short=True)} {m.words}" for m, d in found[:MAX_LISTED]) + "。"
             citations = [c for m, _ in found[:MAX_LISTED] for c in m.citations]
         if len(matching) > MAX_LISTED:
@@ -436,9 +441,9 @@ class Answerer:
         listed = matching[:MAX_LISTED]
         by_id = {d["id"]: d for d in documents}
         lines = [f"{self.label(by_id[d['id']], short=True)} {item}：{m.words}" for d, item, m in listed]
-        condition = query.describe()
-        text = (f"符合“{condition}”的项目有 {len(matching)} 个：" + "；".join(lines) + "。" if matching else
-                f"没有项目符合“{condition}”（查看了 {seen} 个）。")
+        condition = query.condition()
+        text = (f"{condition}的有 {len(matching)} 项：" + "；".join(lines) + "。" if matching else
+                f"没有{condition}的（查看了 {seen} 项）。")
         return Answer(question, "filter", text, [c for _, _, m in listed for c in m.citations],
                       years=sorted({d["year"] for d in documents}))
 
@@ -479,7 +484,7 @@ class Answerer:
         if not found:
             return None
         matching = [(m, d) for m, d in found if self._matches(query, m.value)]
-        text = (f"共 {len(matching)} 个部门（查看了 {len(found)} 个）符合“{query.describe()}”"
+        text = (f"{query.condition()}的部门共 {len(matching)} 个（查看了 {len(found)} 个）"
                 + ("：" + "；".join(f"{self.label(d, short=True)} {m.words}" for m, d in matching[:MAX_LISTED])
                    if matching else "") + "。")
         return Answer(question, "count", text, [c for m, _ in matching[:MAX_LISTED] for c in m.citations])

@@ -78,19 +78,44 @@ class Query:
     def merged(self, **changes) -> Query:
         return replace(self, **changes)
 
+    def condition(self) -> str:
+        """The condition of a filter in words: 三公经费增加, 三公经费下降超过10%, 因公出国（境）费为零."""
+        what = "、".join(self.items) or "项目"
+        rate = self.measure == "change_rate"
+        verb = {"up": "增长" if rate else "增加", "down": "下降" if rate else "减少", "flat": "持平"}.get(
+            self.direction or "", "")
+        if self.measure == "budget_vs_final":
+            verb = {"up": "决算数大于年初预算", "down": "决算数小于年初预算", "flat": "决算数等于年初预算"}.get(
+                self.direction or "", "决算数与年初预算相比")
+        limit = self.threshold.words() if self.threshold else ""
+        if self.present:
+            limit = "有安排"
+        return f"{what}{verb}{limit}"
+
     def describe(self) -> str:
-        """The query in words, as the chat shows a completed follow-up: 普陀区司法局 2025年 三公经费 增减幅度 排名."""
-        who = "、".join(self.names.get(key, key) for key in self.departments) or "、".join(self.regions) or "各部门"
-        when = ("、".join(f"{year}年" for year in self.years) if self.years else
-                "历年" if self.all_years else "")
+        """The query in words, as the chat shows a completed follow-up: "万里街道 2024年 三公经费 增减额",
+        "各部门 2019年 三公经费增幅最大的前3个"."""
+        if self.grouped and self.regions:
+            who = "、".join(self.regions) + "各部门"
+        elif self.grouped and len(self.departments) > 3:
+            who = f"{len(self.departments)} 个部门"
+        else:
+            who = "、".join(self.names.get(key, key) for key in self.departments) or "各部门"
+        when = ("、".join(f"{year}年" for year in self.years) if self.years else "历年" if self.all_years else "")
         what = "、".join(self.items)
-        how = {"value": "", "list": "列表", "rank": ("从低到高排" if self.order == "asc" else "从高到低排")
-               + (f"前{self.top}" if self.top else ""), "filter": "筛选", "count": "计数", "compare": "比较",
-               "trend": "历年变化", "why": "原因", "definition": "含义", "contradictions": "矛盾",
-               "search": "检索"}[self.operator]
-        condition = {"up": "增加的", "down": "减少的", "flat": "持平的"}.get(self.direction or "", "")
-        if self.threshold:
-            condition += self.threshold.words()
-        parts = [who, when, self.kind or "", self.scope or "", condition + what,
-                 MEASURE_WORDS[self.measure] if self.measure != "amount" else "", how]
+        measure = MEASURE_WORDS[self.measure] if self.measure not in ("amount", "documents") else ""
+        if self.operator == "rank":
+            head = ("最少" if self.order == "asc" else "最多") if self.measure in ("amount", "count") else \
+                ("最小" if self.order == "asc" else "最大")
+            how = f"{measure}{head}的" + (f"前{self.top}个" if self.top and self.top > 1 else "") + (
+                "项目" if self.over == "items" else "部门")
+            measure = ""
+        else:
+            how = {"value": "", "list": "列表", "filter": "筛选", "count": "计数", "compare": "比较",
+                   "trend": "历年变化", "why": "的原因", "definition": "的含义", "contradictions": "的矛盾",
+                   "search": "检索"}[self.operator]
+        if self.operator in ("filter", "count") and (self.direction or self.threshold or self.present):
+            what, measure, how = self.condition(), "", "的" + ("项目" if self.over == "items" else "部门") + (
+                "有几个" if self.operator == "count" else "")
+        parts = [who, when, self.kind or "", self.scope or "", what + measure + how]
         return " ".join(part for part in parts if part)

@@ -63,6 +63,38 @@ def test_chat_answer_with_citations_and_open_one(page):
 
 
 @needs_browser
+def test_a_follow_up_is_completed_from_the_question_before(page):
+    page.fill("#question textarea", "哪个部门项目支出最多")
+    page.press("#question textarea", "Enter")
+    page.wait_for_selector("#chat >> text=项目支出最多的是昌吉回族自治州人民政府办公室", timeout=60000)
+    page.fill("#question textarea", "那基本支出呢")
+    page.press("#question textarea", "Enter")
+    # the chat shows how it read the follow-up, and answers that question, not another
+    page.wait_for_selector("#chat >> text=理解为", timeout=60000)
+    page.wait_for_selector("#chat >> text=基本支出最多的是", timeout=60000)
+    page.screenshot(path=str(SHOTS / "follow-up.png"), full_page=True)
+
+
+def test_chat_keeps_each_sessions_previous_question(tmp_path):
+    """The chat handler completes a follow-up from the answer it is handed (gradio keeps it per session), and
+    a question that is no follow-up is read alone."""
+    from retrieval.indexer import index
+    from retrieval.store import FactStore
+    from tests.conftest import SAMPLES
+    from ui.app import App
+
+    index([str(SAMPLES)], FactStore(tmp_path))
+    app = App(tmp_path)
+    history, _, _, _, first = app.ask("尉犁县总工会2025年一般公共预算拨款比上年增加了多少", [])
+    assert "1.43" in history[-1]["content"] and first.query.measure == "change_amount"
+    history, _, _, _, second = app.ask("克州总工会呢", history, first)
+    assert second.query.followup and second.query.measure == "change_amount" and second.query.item == "一般公共预算"
+    assert "理解为" in history[-1]["content"] and "115.10" in history[-1]["content"]
+    _, _, _, _, other = app.ask("什么是三公经费", history, second)
+    assert not other.query.followup and other.intent == "definition"
+
+
+@needs_browser
 def test_upload_a_seed_and_see_a_highlighted_finding(page):
     page.get_by_role("tab", name="校核").click()
     page.set_input_files("#upload input[type=file]", str(seed("002")))

@@ -52,6 +52,7 @@ class App:
         self.store = FactStore(data)
         self.vectors = vectors
         self.answerer = Answerer(self.store, vectors)
+        self.answerer.reader  # noqa: B018 - the question reader is built before the first visitor asks
         self.pool = ThreadPoolExecutor(max_workers=2)  # checks: parsing a large PDF can take a while
         self.chat_pool = ThreadPoolExecutor(max_workers=4)  # answers: milliseconds each, never behind a check
 
