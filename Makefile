@@ -29,9 +29,11 @@ run: setup
 test: setup browser
 	$(BIN)/python -m pytest
 
-# One table of every speed and memory figure at 10 and 100 documents (bench-full adds 1,000: ~20 min).
+# One table of every speed and memory figure at 10 and 100 documents (bench-full adds 1,000: ~20 min), and
+# the question sets' score per category with the share answered from facts.
 bench: setup
 	$(BIN)/python bench/scale_bench.py
+	$(BIN)/python bench/question_set.py
 
 bench-full: setup
 	$(BIN)/python bench/scale_bench.py --full
