@@ -337,6 +337,7 @@ class Answerer:
 
     def _per_document(self, question: str, query: Query, documents: list[dict], operator: str) -> Answer | None:
         parts, citations, years = [], [], set()
+        documents = sorted(documents, key=lambda d: (self._department(d), self._preference(d)))
         for item in self._items(query):
             values = self.measure(query, item, documents)
             for document in documents:
