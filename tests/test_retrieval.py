@@ -143,3 +143,18 @@ def test_index_with_two_processes_stores_the_same_facts(tmp_path):
         counts.append([store.query(f"SELECT COUNT(*) AS n, SUM(value) AS s FROM {table}")[0][:]
                        for table in ("cells", "claims")])
     assert counts[0] == counts[1]
+
+
+def test_a_store_of_an_older_schema_is_rebuilt_not_misread(tmp_path, capsys):
+    import sqlite3
+
+    from retrieval.indexer import index
+    from retrieval.store import FactStore
+
+    with sqlite3.connect(tmp_path / "facts.sqlite") as old:  # the first schema: no identities, no forms
+        old.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, sha256 TEXT)")
+        old.execute("INSERT INTO documents (path, sha256) VALUES ('x.txt', 'abc')")
+    store = FactStore(tmp_path)
+    assert "made by an older gouji" in capsys.readouterr().err
+    assert store.documents() == []
+    assert len(index([str(SAMPLES)], store).indexed) == 5
