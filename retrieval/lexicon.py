@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from corpus.vocab import normalize
 from retrieval.items import Item, concept_items, items_data, synonyms
 from retrieval.names import aliases, department_key, region_shorts
+from retrieval.vocabulary import question_words
 
 NOT_AN_ITEM = re.compile(r"合计|总计|小计|^[\d.]+$|^[类款项]+$|^科目|^项目$|^其他$")
 ROW_ITEM_LENGTH = (2, 40)
@@ -58,6 +59,13 @@ class Lexicon:
         for name, keys in list(self.bare_names.items()):  # a bare name that is also a full one is full
             if name in self.department_names:
                 del self.bare_names[name]
+        self.names_of: dict[str, set[str]] = defaultdict(set)  # department key -> every name it goes by
+        for table in (self.department_names, self.bare_names):
+            for name, keys in table.items():
+                for key in keys:
+                    self.names_of[key].add(name)
+        for department in self.departments.values():
+            self.names_of[department.key] |= {department.name, department.key}
         for region, contained in aliases().get("contains", {}).items():
             if any(place in self.regions.values() for place in contained):
                 self._region(region)
@@ -117,8 +125,6 @@ class Lexicon:
         for code, labels in labels_by_code.items():
             name = labels.most_common(1)[0][0]  # the name most documents print for the code
             self._add(code, Item(name, "科目", frozenset({code})))
-        from retrieval.reader import question_words
-
         common = set(question_words()["stopwords"]["words"])
         for name, tables in rows.items():
             if name in taken or name in codes_by_name or name in common or len(name) < 3 or re.search(r"\d", name):

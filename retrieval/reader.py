@@ -11,18 +11,15 @@ answer says so instead of guessing. English questions are first read into Chines
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from corpus.numbers import fold_digits
 from corpus.vocab import normalize
 from retrieval.lexicon import Lexicon
 from retrieval.names import abbreviates, aliases, organisation_mention
 from retrieval.query import Query, Threshold
+from retrieval.vocabulary import english, question_words
 
-DATA = Path(__file__).parent / "data"
 CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 YEAR = re.compile(r"(20\d{2})\s*年?|(?<![\d.])([1-3]\d)\s*年(?!度?\d)")
 YEAR_RANGE = re.compile(r"(20\d{2})\s*年?\s*(?:到|至|-|—|–|~|～|to|and)\s*(20\d{2})\s*年?")
@@ -49,22 +46,6 @@ REGION_LEVELS = "省市区州县"
 QUANTIFIER = re.compile(r"[几两一二三四五六七八九十各这那哪每某]+[个家位]?|.+们")
 COMPARED_YEAR = re.compile(r"(?:比|较|与|和|对比|相比)\s*(20\d{2})\s*年")
 BASE = re.compile(r"占")
-
-
-@cache
-def question_words() -> dict:
-    with (DATA / "question.toml").open("rb") as handle:
-        return tomllib.load(handle)
-
-
-@cache
-def english() -> tuple[re.Pattern, dict[str, str], frozenset[str]]:
-    with (DATA / "english.toml").open("rb") as handle:
-        data = tomllib.load(handle)
-    phrases = {key.lower(): value for key, value in data["phrases"].items()}
-    pattern = re.compile(r"(?<![a-z])(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-                         + r")(?:s|es)?(?![a-z])")
-    return pattern, phrases, frozenset(data["stopwords"])
 
 
 def from_english(question: str) -> tuple[str, list[str]]:
@@ -298,10 +279,10 @@ class Reader:
         for run in list(parts.leftovers):
             generic = run in aliases()["generic_names"]
             if generic:
-                keys = [d.key for d in inside if any(name.endswith(run) for name in self._names_of(d.key))]
+                keys = [d.key for d in inside if any(name.endswith(run) for name in self.lexicon.names_of[d.key])]
             elif organisation_mention(run) or query.regions:
                 keys = [d.key for d in inside if any(abbreviates(run, name) or name.startswith(run)
-                                                     for name in self._names_of(d.key))]
+                                                     for name in self.lexicon.names_of[d.key])]
                 if not keys and not organisation_mention(run):
                     continue
             else:
@@ -329,14 +310,6 @@ class Reader:
             query.departments = [d.key for d in self.lexicon.real_departments() if self._in_regions(d.key, query.regions)]
             query.grouped = True
         query.departments = list(dict.fromkeys(query.departments))
-
-    def _names_of(self, key: str) -> list[str]:
-        department = self.lexicon.departments[key]
-        names = {department.name, key}
-        for name, keys in list(self.lexicon.department_names.items()) + list(self.lexicon.bare_names.items()):
-            if key in keys:
-                names.add(name)
-        return sorted(names)
 
     def _what(self, parts: Parts, query: Query) -> None:
         ambiguous = self.lexicon.ambiguous_words()
