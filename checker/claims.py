@@ -192,7 +192,7 @@ class ClaimExtractor:
                     claim.kind = "change_count"
                 elif label == "PERCENT":
                     claim.kind = "share" if share is not None and share < s else "change_rate"
-                if claim.kind in ("change_amount", "change_rate"):
+                if claim.kind in ("change_amount", "change_rate", "change_count"):
                     word = doc[direction_at].text if direction_at is not None else ""
                     claim.direction = 1 if word in UP else -1 if word in DOWN else None
                     claim.base = base

@@ -49,17 +49,20 @@ class Facts:
             part = ids[start:start + BATCH]
             yield from self.store.query(sql.format(ids=",".join("?" * len(part))), (*parameters, *part))
 
+    def cite(self, document_id: int, line: int, page: int | None, quote: str, section: str | None = None,
+             table: str | None = None) -> Citation:
+        """A citation of a line of a stored document: the one way a cell, a claim, a finding or a passage is cited."""
+        document = self.by_id[document_id]
+        return Citation(document["path"], document["department"] or "", document["year"], section, table, page,
+                        line, quote)
+
     def cell_citation(self, row) -> Citation:
-        document = self.by_id[row["document"]]
         label = row["row_label"] or ""
         quote = f"{row['table_title']} {label} {row['column_key']}: {row['printed']}".replace("  ", " ").strip()
-        return Citation(document["path"], document["department"] or "", document["year"], None, row["table_title"],
-                        row["page"], row["line"], quote)
+        return self.cite(row["document"], row["line"], row["page"], quote, table=row["table_title"])
 
     def claim_citation(self, row) -> Citation:
-        document = self.by_id[row["document"]]
-        return Citation(document["path"], document["department"] or "", document["year"], row["section"], None,
-                        row["page"], row["line"], row["quote"])
+        return self.cite(row["document"], row["line"], row["page"], row["quote"], section=row["section"])
 
     # ------------------------------------------------------------------ amounts
     def amounts(self, item: Item, documents: list[dict], fund: Item | None = None) -> dict[int, Fact]:
@@ -98,17 +101,24 @@ class Facts:
     def _from_parts(self, item: Item, documents: list[dict], found: dict[int, Fact]) -> None:
         """An item no table or sentence gives whole, as the sum of its parts where all are given (三公经费 =
         因公出国（境）费 + 公务用车购置及运行费 + 公务接待费)."""
+        for identifier, fact in self.summed(item, [d for d in documents if d["id"] not in found], self.amounts).items():
+            found[identifier] = fact
+
+    def summed(self, item: Item, documents: list[dict], figure_of) -> dict[int, Fact]:
+        """{document id: the sum of the item's parts' figures} where every part has one (`figure_of(part,
+        documents)` gives them: amounts, stated changes)."""
         parts = [self.lexicon.by_name[name] for name in item.spec.get("parts", []) if name in self.lexicon.by_name]
-        rest = [d for d in documents if d["id"] not in found]
-        if not parts or not rest:
-            return
-        values = [self.amounts(part, rest) for part in parts]
-        for document in rest:
+        if not parts or not documents:
+            return {}
+        values = [figure_of(part, documents) for part in parts]
+        found = {}
+        for document in documents:
             figures = [value.get(document["id"]) for value in values]
             if all(figure is not None for figure in figures):
-                total = sum(figure.value for figure in figures)
                 words = " + ".join(f"{part.name} {figure.value:,.2f}" for part, figure in zip(parts, figures))
-                found[document["id"]] = Fact(total, figures[0].citation, "computed", f"各项相加：{words}")
+                found[document["id"]] = Fact(sum(figure.value for figure in figures), figures[0].citation,
+                                             "computed", f"各项相加：{words}")
+        return found
 
     def _empty_home(self, item: Item, ids: list[int], found: dict[int, Fact]) -> None:
         """A document whose table for the item says it is empty (“本表为空表”, “本表无数据”): the item is 0."""
@@ -117,10 +127,9 @@ class Facts:
             return
         for row in self.rows("SELECT * FROM tables WHERE table_kind = ? AND empty IS NOT NULL AND rows = 0"
                              " AND document IN ({ids})", ids, (homes[0],)):
-            document = self.by_id[row["document"]]
-            found.setdefault(row["document"], Fact(0.0, Citation(
-                document["path"], document["department"] or "", document["year"], None, row["title"], row["page"],
-                row["line"], f"{row['title']}：{row['empty']}"), "table", "表为空"))
+            found.setdefault(row["document"], Fact(0.0, self.cite(row["document"], row["line"], row["page"],
+                                                                  f"{row['title']}：{row['empty']}", table=row["title"]),
+                                                   "table", "表为空"))
 
     def _cells(self, item: Item, ids: list[int], homes: list[str]):
         marks = ",".join("?" * len(homes))
@@ -163,10 +172,7 @@ class Facts:
 
     @staticmethod
     def _by_row(table: list) -> dict[int, list]:
-        rows: dict[int, list] = {}
-        for cell in table:
-            rows.setdefault(cell["line"], []).append(cell)
-        return rows
+        return _grouped(table, "line")
 
     def _column(self, cells: list, columns: list[str], kind: str | None):
         """The row's figure: its total column (合计, 金额 …), 决算数 before 预算数 in a 决算."""
@@ -271,7 +277,7 @@ class Facts:
             value = 0.0 if row["kind"] == "flat" else row["value"]
             if value is None:
                 continue
-            if kind in ("change_amount", "change_rate"):
+            if kind.startswith("change_"):
                 value = value * (row["direction"] if row["direction"] is not None else 1)
             found[identifier] = Fact(value, self.claim_citation(row), "text", row["base"] or "")
         return found
@@ -308,7 +314,7 @@ class Facts:
         found: dict[int, tuple[Fact, Fact]] = {}
         if item.homes and ids:
             names = {item.name} | ({"合计"} if set(item.homes) & set(item.spec.get("total_of", [])) else set())
-            for identifier, rows in self._grouped(self._cells(item, ids, item.homes)).items():
+            for identifier, rows in _grouped(self._cells(item, ids, item.homes), "document").items():
                 budget = [r for r in rows if r["column_key"] in ("预算数", "年初预算")
                           or (r["column_key"].split(":")[0] in names or item.kind == "科目")
                           and r["column_key"].endswith("预算数")]
@@ -378,9 +384,10 @@ class Facts:
                 yield row["document"], budget, row
                 pending.pop(row["document"])
 
-    @staticmethod
-    def _grouped(rows) -> dict[int, list]:
-        out: dict[int, list] = {}
-        for row in rows:
-            out.setdefault(row["document"], []).append(row)
-        return out
+
+def _grouped(rows, key: str) -> dict[int, list]:
+    """Rows by one of their fields, in their order."""
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(row[key], []).append(row)
+    return out

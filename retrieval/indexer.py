@@ -279,7 +279,7 @@ class _Run:
         best = ranked[0][1]
         if not isinstance(best, Prepared):
             if stored is not None and stored["form"] == best["form"]:
-                self._record(identity, candidates, chosen=None)
+                self._record(identity, candidates)
                 return
             again = self.prepare_all([(best["form"].split("+"), best["sha256"])])
             if not again:
@@ -287,10 +287,10 @@ class _Run:
             best = again[0]
         self._store(identity, best, [p for p in candidates if p is not best], stored, recorded)
 
-    def _record(self, identity: str, others: list[Prepared], chosen: Prepared | None) -> None:
-        note = f"not chosen: {chosen.form} read better" if chosen else "not chosen: another form read better"
-        self.store.record_forms([(p.form, p.digest, identity, "alternative", p.content, p.record["score"], note)
-                                 for p in others])
+    def _record(self, identity: str, others: list[Prepared]) -> None:
+        """Forms that lost to the stored one: kept with their scores for the next run to compare."""
+        self.store.record_forms([(p.form, p.digest, identity, "alternative", p.content, p.record["score"],
+                                  "not chosen: the stored form read better") for p in others])
 
     def _store(self, identity: str, best: Prepared, others: list[Prepared], stored, recorded) -> None:
         record = {**best.record, "identity": identity}

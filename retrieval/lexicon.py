@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 
 from corpus.vocab import normalize
 from retrieval.items import Item, concept_items, items_data, synonyms
-from retrieval.names import aliases, department_key, region_shorts
+from retrieval.names import aliases, region_shorts
 from retrieval.vocabulary import question_words
 
 NOT_AN_ITEM = re.compile(r"合计|总计|小计|^[\d.]+$|^[类款项]+$|^科目|^项目$|^其他$")
 ROW_ITEM_LENGTH = (2, 40)
+
+
+def department_of(document: dict) -> str:
+    """The department identity of a stored document (its path where the reading found no department)."""
+    return document["department_key"] or document["department"] or document["path"]
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Lexicon:
     # ------------------------------------------------------------------ departments and regions
     def _departments(self) -> None:
         for document in sorted(self.documents, key=lambda d: (d["year"] or 0, d["scope"] != "部门")):
-            key = document["department_key"] or document["department"] or document["path"]
+            key = department_of(document)
             department = self.departments.setdefault(key, Department(key, document["department"] or key,
                                                                      document["region"]))
             department.documents.append(document)
@@ -135,9 +140,6 @@ class Lexicon:
 
     def ambiguous_words(self) -> dict[str, dict]:
         return items_data().get("ambiguous", {})
-
-    def department(self, key: str) -> Department | None:
-        return self.departments.get(key) or self.departments.get(department_key(key))
 
     def real_departments(self) -> list[Department]:
         return [d for d in self.departments.values() if not d.is_template]

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from retrieval.facts import Citation, Fact, Facts
 from retrieval.items import Item
-from retrieval.lexicon import Lexicon
+from retrieval.lexicon import Lexicon, department_of
 from retrieval.query import Query
 from retrieval.reader import Reader
-from retrieval.wording import Measured, money, signed_money, signed_rate
+from retrieval.wording import Measured, money, signed_count, signed_money, signed_rate
 
 __all__ = ["Answer", "Answerer", "Citation"]
 MAX_LISTED = 40  # departments written out in one answer; the rest are counted
@@ -37,6 +37,7 @@ class Answer:
     completed: str | None = None  # how a follow-up was completed, in words
     years: list[int] = field(default_factory=list)  # the years the figures are of
     source: str = "facts"  # facts | passages
+    measured: dict = field(default_factory=dict, repr=False)  # the first item's figures per document id
 
     def to_dict(self) -> dict:
         return {"question": self.question, "intent": self.intent, "status": self.status, "answer": self.answer,
@@ -111,11 +112,10 @@ class Answerer:
         documents = [d for d in self.documents if named_templates or not d["is_template"]]
         if query.departments:
             keys = set(query.departments)
-            documents = [d for d in self.documents if (d["department_key"] or d["department"]) in keys]
+            documents = [d for d in self.documents if department_of(d) in keys]
         if query.regions:
             documents = [d for d in documents if any(
-                self.lexicon.in_region(self.lexicon.departments[d["department_key"] or d["department"]], region)
-                for region in query.regions)]
+                self.lexicon.in_region(self.lexicon.departments[department_of(d)], region) for region in query.regions)]
         if query.kind:
             documents = [d for d in documents if d["kind"] == query.kind]
         if query.scope:
@@ -125,9 +125,7 @@ class Answerer:
             documents = [d for d in documents if d["year"] in years]
         return documents
 
-    @staticmethod
-    def _department(document: dict) -> str:
-        return document["department_key"] or document["department"] or document["path"]
+    _department = staticmethod(department_of)
 
     @staticmethod
     def _preference(document: dict) -> tuple:
@@ -194,9 +192,8 @@ class Answerer:
         """The change the document states, and the change worked out from the same department's previous
         disclosure in the corpus; each labelled. The stated one ranks and filters, else the computed one."""
         counting = item.kind == "count"
-        amount_kind = "change_count" if counting else "change_amount"
-        stated_amount = self.facts.stated(item, documents, amount_kind) if not counting else \
-            self._stated_counts(item, documents)
+        stated_amount = self._stated_counts(item, documents) if counting else \
+            self.facts.stated(item, documents, "change_amount")
         stated_rate = self.facts.stated(item, documents, "change_rate")
         values = self.facts.amounts(item, documents)
         previous_docs = {d["id"]: p for d in documents if (p := self._previous(d, versus)) is not None}
@@ -210,7 +207,7 @@ class Answerer:
                 words = []
                 if (fact := stated_amount.get(identifier)) is not None:
                     figures.setdefault("amount", fact.value)
-                    words.append(f"{fact.value:+.0f} 人" if counting else signed_money(fact.value))
+                    words.append(signed_count(fact.value) if counting else signed_money(fact.value))
                     citations.append(fact.citation)
                 if (fact := stated_rate.get(identifier)) is not None:
                     figures.setdefault("rate", fact.value)
@@ -219,7 +216,7 @@ class Answerer:
                     if fact.citation not in citations:
                         citations.append(fact.citation)
                 base = next((f.note for f in (stated_amount.get(identifier), stated_rate.get(identifier))
-                             if f is not None and f.note), "上年")
+                             if f is not None and f.note and f.source == "text"), "上年")  # what it is against
                 parts.append(f"文中：比{base}{'，'.join(words)}")
             prior = previous_docs.get(identifier)
             if prior is not None and current is not None and prior["id"] in previous_values:
@@ -252,31 +249,11 @@ class Answerer:
     def _stated_counts(self, item: Item, documents: list[dict]) -> dict[int, Fact]:
         """The change of a count the narrative states next to it ("在职 14 人，减少 2 人"), or the sum of the
         stated changes of its parts (实有人数 = 在职 + 退休 + 离休)."""
-        found = self._stated_count_changes(item, documents)
-        parts = [self.lexicon.by_name[name] for name in item.spec.get("parts", []) if name in self.lexicon.by_name]
-        rest = [d for d in documents if d["id"] not in found]
-        if parts and rest:
-            changes = [self._stated_count_changes(part, rest) for part in parts]
-            for document in rest:
-                figures = [change.get(document["id"]) for change in changes]
-                if all(figure is not None for figure in figures):
-                    found[document["id"]] = Fact(sum(f.value for f in figures), figures[0].citation, "text",
-                                                 "各项增减相加")
-        return found
+        def changes(count: Item, docs: list[dict]) -> dict[int, Fact]:
+            return self.facts.stated(count, docs, "change_count")
 
-    def _stated_count_changes(self, item: Item, documents: list[dict]) -> dict[int, Fact]:
-        counts = self.facts.counts(item, documents)
-        found = {}
-        for identifier, fact in counts.items():
-            rows = self.store.query("SELECT * FROM claims WHERE document = ? AND kind = 'change_count' AND line "
-                                    "BETWEEN ? AND ? AND subject = (SELECT subject FROM claims WHERE document = ? AND "
-                                    "line = ? AND kind = 'count' LIMIT 1) ORDER BY line LIMIT 1",
-                                    (identifier, fact.citation.line, fact.citation.line + 3, identifier,
-                                     fact.citation.line))
-            if rows:
-                row = rows[0]
-                value = row["value"] * (row["direction"] if row["direction"] is not None else 1)
-                found[identifier] = Fact(value, self.facts.claim_citation(row), "text")
+        found = changes(item, documents)
+        found.update(self.facts.summed(item, [d for d in documents if d["id"] not in found], changes))
         return found
 
     def _shares(self, item: Item, documents: list[dict], base: Item | None = None) -> dict[int, Measured]:
@@ -324,9 +301,9 @@ class Answerer:
         answer = self._per_document(question, query, documents, "compare")
         if answer is None:
             return None
-        item = self._items(query)[0]
-        values = self.measure(query, item, self._one_each(documents, per_year=False))
-        ranked = sorted(((values[d["id"]].value, d) for d in documents if d["id"] in values), key=lambda p: -p[0])
+        values = answer.measured  # the first item's figures, measured once
+        speaking = self._one_each(documents, per_year=False)
+        ranked = sorted(((values[d["id"]].value, d) for d in speaking if d["id"] in values), key=lambda p: -p[0])
         if len(ranked) >= 2 and query.measure in ("amount", "count"):
             (high, first), (low, second) = ranked[0], ranked[-1]
             unit = "" if query.measure == "count" else " 万元"
@@ -338,8 +315,10 @@ class Answerer:
     def _per_document(self, question: str, query: Query, documents: list[dict], operator: str) -> Answer | None:
         parts, citations, years = [], [], set()
         documents = sorted(documents, key=lambda d: (self._department(d), self._preference(d)))
+        first: dict[int, Measured] = {}
         for item in self._items(query):
             values = self.measure(query, item, documents)
+            first = first or values
             for document in documents:
                 found = values.get(document["id"])
                 if found is None:
@@ -350,7 +329,9 @@ class Answerer:
         if not parts:
             return None
         others = self._other_years(query, documents) if operator == "value" else ""
-        return Answer(question, operator, "；".join(parts) + "。" + others, citations, years=sorted(years))
+        answer = Answer(question, operator, "；".join(parts) + "。" + others, citations, years=sorted(years))
+        answer.measured = first
+        return answer
 
     def _other_years(self, query: Query, documents: list[dict]) -> str:
         if query.years or not query.departments:
@@ -440,8 +421,7 @@ class Answerer:
             return None
         matching.sort(key=lambda entry: (-abs(entry[2].value)))
         listed = matching[:MAX_LISTED]
-        by_id = {d["id"]: d for d in documents}
-        lines = [f"{self.label(by_id[d['id']], short=True)} {item}：{m.words}" for d, item, m in listed]
+        lines = [f"{self.label(d, short=True)} {item}：{m.words}" for d, item, m in listed]
         condition = query.condition()
         text = (f"{condition}的有 {len(matching)} 项：" + "；".join(lines) + "。" if matching else
                 f"没有{condition}的（查看了 {seen} 项）。")
@@ -477,8 +457,7 @@ class Answerer:
                     + (f"另有 {len(templates)} 份空白模板未计入。" if templates else "")
                     + ("部门：" + "、".join(sorted(self.lexicon.departments[k].name for k in departments)) + "。"
                        if departments else ""))
-            citations = [Citation(d["path"], d["department"] or "", d["year"], None, None, 1, 1, self.label(d))
-                         for d in documents[:MAX_LISTED]]
+            citations = [self.facts.cite(d["id"], 1, 1, self.label(d)) for d in documents[:MAX_LISTED]]
             return Answer(question, "count", text, citations, years=sorted({d["year"] for d in documents}))
         item = self._items(query)[0]
         found = self._ranked(query, item, self._scope(query))
@@ -548,8 +527,7 @@ class Answerer:
             for row in by_document.get(document["id"], []):
                 kind = "矛盾" if row["severity"] == "error" else "疑点"
                 parts.append(f"{self.label(document, short=True)}第{row['line']}行（{kind}）：{row['message']}")
-                citations.append(Citation(document["path"], document["department"] or "", document["year"], None,
-                                          None, row["page"], row["line"], row["quote"][:200]))
+                citations.append(self.facts.cite(document["id"], row["line"], row["page"], row["quote"][:200]))
         scope = "、".join(self.label(d, short=True) for d in documents[:5])
         about = f"关于{'、'.join(query.items)}" if words else ""
         if query.items and not words and by_document:
@@ -566,9 +544,8 @@ class Answerer:
                                     (pattern,)))
 
     def _passage_citation(self, row) -> Citation:
-        document = self.facts.by_id[row["document"]]
-        return Citation(document["path"], document["department"] or "", document["year"], row["section"] or row["part"],
-                        None, row["page"], row["line"], row["text"][:200])
+        return self.facts.cite(row["document"], row["line"], row["page"], row["text"][:200],
+                               section=row["section"] or row["part"])
 
     def _definition(self, question: str, query: Query) -> Answer | None:
         term = query.term or re.sub(r"什么是|是什么意思|是什么|指什么|的含义|？|\?|名词解释", "", question).strip()

@@ -28,7 +28,6 @@ TOP = re.compile(r"(?:前|top)\s*(\d+|[一二两三四五六七八九十])\s*(?:
                  r"|(\d+|[一二两三四五六七八九十])\s*(?:个|家)(?:部门|单位)(?:最多|最高|最大|最少|最低|最小)")
 SINGULAR = re.compile(r"哪个|哪一个|哪家|哪一家|是谁|谁的|哪个部门|哪个单位")
 SUPERLATIVE = re.compile(r"最(?:多|少|高|低|大|小|贵|省)|第一|居首")
-SHARE_WORDS = re.compile(r"占|比重|比例|份额|占比")
 COMPLETION = re.compile(r"完成率|完成预算|完成了|执行率|完成比例|百分之")
 SCOPE_OF = re.compile(r"(?:几个|多少个)(?:部门|单位)(?:里|中|当中|之中)")
 RANK_ALL = re.compile(r"哪些|各|排|前|所有|都|分别|列")
@@ -38,7 +37,6 @@ BELOW = r"低于|少于|小于|不足|不到|不超过|不高于|<=|≤|<"
 THRESHOLD = re.compile(rf"({ABOVE}|{BELOW})\s*{NUMBER}|{NUMBER}\s*(以上|以下|及以上|及以下)|(过|超过)(亿|千万|百万)")
 ROUND_UNITS = {"亿": 10000, "千万": 1000, "百万": 100}
 UNIT_TO_WAN = {"万元": 1, "万": 1, "亿元": 10000, "亿": 10000, "百万元": 100, "千元": 0.1, "元": 0.0001}
-AMOUNT_CONTEXT = re.compile(r"经费|钱|万元|支出|费用|花|金额|资金|预算数|决算数")
 ITEM_SUFFIX = re.compile(r"(?:费|费用|经费|支出|收入|资金|补助|补贴|拨款|津贴|奖金|开支|成本)$")
 WORD = re.compile(r"[a-z][a-z'\-]*")
 CHINESE = re.compile(r"[\u4e00-\u9fff]+")
@@ -274,8 +272,8 @@ class Reader:
                 mentions.append((written, keys))
         # a name of an organisation the lexicon lacks: an abbreviation of one it has, a word that ends the names
         # of several (办公厅), the start of a name in the region named (江苏省 + 政协), or one the corpus lacks
-        inside = [d for d in self.lexicon.real_departments() if not query.regions or self._in_regions(d.key,
-                                                                                                   query.regions)]
+        inside = [d for d in self.lexicon.real_departments() if parts.leftovers and (
+            not query.regions or self._in_regions(d.key, query.regions))]  # only asked where words are left over
         for run in list(parts.leftovers):
             generic = run in aliases()["generic_names"]
             if generic:
@@ -317,7 +315,8 @@ class Reader:
         for written, found in parts.items:
             if written in ambiguous:
                 meaning = ambiguous[written]
-                money = AMOUNT_CONTEXT.search(parts.text.replace(written, "")) is not None
+                rest = parts.text.replace(written, "")
+                money = any(word in rest for word in meaning.get("money_words", []))
                 item = self.lexicon.by_name[meaning["amount" if money else "count"]]
             else:
                 item = found[0]
@@ -327,7 +326,7 @@ class Reader:
                 continue
             items.append(item)
         items = self._narrow(items)
-        if base is None and len(items) == 2 and SHARE_WORDS.search(parts.text):  # "share of its income from unit funds"
+        if base is None and len(items) == 2 and parts.has("measures", "share"):  # "share of its income from unit funds"
             for whole, part in (items, items[::-1]):
                 if getattr(part, "base", None) == getattr(whole, "name", None):
                     base, items = whole, [part]
@@ -372,7 +371,7 @@ class Reader:
         items = [self.lexicon.by_name.get(name) for name in query.items]
         counting = any(item is not None and item.kind == "count" for item in items) or has("measures", "count")
         direction = (parts.cues.get("directions") or [None])[0]
-        explicit_change = any(word in parts.cue_words for word in question_words()["measures"]["change_amount"][:24])
+        explicit_change = has("measures", "change_amount")
         share = has("measures", "share") or query.base is not None
         # the measure
         if has("measures", "budget_vs_final"):

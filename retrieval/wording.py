@@ -26,5 +26,9 @@ def signed_money(value: float) -> str:
     return f"{'增加' if value > 0 else '减少' if value < 0 else '持平'}{'' if value == 0 else ' ' + money(abs(value))}"
 
 
+def signed_count(value: float, unit: str = "人") -> str:
+    return f"{'增加' if value > 0 else '减少' if value < 0 else '持平'}{'' if value == 0 else f' {abs(value):.0f} {unit}'}"
+
+
 def signed_rate(value: float) -> str:
     return f"{'增长' if value > 0 else '下降' if value < 0 else '持平'}{'' if value == 0 else f' {abs(value):.2f}%'}"

@@ -158,3 +158,10 @@ def test_a_store_of_an_older_schema_is_rebuilt_not_misread(tmp_path, capsys):
     assert "made by an older gouji" in capsys.readouterr().err
     assert store.documents() == []
     assert len(index([str(SAMPLES)], store).indexed) == 5
+
+
+def test_a_staff_change_keeps_its_direction(answerer):
+    """Seed 000, line 25: "在职 14 人，减少 2 人；退休 26人，增加 2 人": a fall is a fall."""
+    answer = answerer.ask("昌吉州总工会在职人员比上年减少了多少")
+    assert answer.query.item == "在职人数" and "减少 2 人" in answer.answer
+    assert "增加 2 人" in answerer.ask("昌吉州总工会退休人员比上年增加了多少").answer
