@@ -7,11 +7,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from checker.claims import Claim, Statement
 from checker.findings import Evidence, Finding
 from corpus.model import Cell, Document, Row, Table
+
+if TYPE_CHECKING:
+    from checker.reading import TableReading
 
 CATALOG: dict[str, type[Rule]] = {}
 FAMILIES = {
@@ -34,6 +37,24 @@ class CheckContext:
     @cached_property
     def narrative_text(self) -> str:
         return "\n".join(p.text for p in self.document.paragraphs())
+
+    @cached_property
+    def unread(self) -> dict[int, TableReading]:
+        """The tables that were not read reliably (by id), with the evidence that says so."""
+        from checker.reading import assess
+
+        readings = (assess(table) for table in self.document.tables)
+        return {id(reading.table): reading for reading in readings if not reading.reliable}
+
+    def trusted(self, table: Table | None) -> bool:
+        return table is not None and id(table) not in self.unread
+
+    def unless_unread(self, table: Table, outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+        """A table's checks, or as many skips when the table was not read reliably."""
+        if self.trusted(table):
+            yield from outcomes
+        else:
+            yield from ("skipped" for _ in outcomes)
 
 
 Outcome = Finding | str  # a Finding, or "passed" / "skipped"

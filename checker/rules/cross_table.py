@@ -70,7 +70,8 @@ class CrossTableIdentity(Rule):
             if templates and document.metadata.template not in templates:
                 continue
             left, right = locate(document, identity["left"]), locate(document, identity["right"])
-            if isinstance(left, str) or isinstance(right, str):
+            if isinstance(left, str) or isinstance(right, str) or not all(
+                    context.trusted(side[0]) for side in (left, right)):
                 yield "skipped"
                 continue
             (_, a, evidence_a, printed_a), (_, b, evidence_b, printed_b) = left, right

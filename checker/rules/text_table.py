@@ -122,7 +122,7 @@ class AmountMatchesTable(Rule):
             located = locate(context.document, statement)
             if located is None:
                 continue
-            if located.row.ambiguous:
+            if located.row.ambiguous or not context.trusted(located.table):
                 yield "skipped"
                 continue
             table_value = located.cell.value if located.cell else Decimal(0)

@@ -1,0 +1,60 @@
+"""How far each table was read, judged from the table's own evidence.
+
+A table whose identities fail broadly, or whose amount cells hold classification codes, was misread
+(labels and figures on separate lines, cells that vanished from the text layer), not filled in wrong 25
+times. Such a table gets one note and its checks are counted as skipped; an isolated failing identity in
+an otherwise consistent table stays a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.model import Table
+
+# A code fragment where a figure should be: "06", "01" (no amount is printed with a leading zero) or a
+# bare 类 code "201" in a table whose figures carry decimals.
+LEADING_ZERO = re.compile(r"0\d")
+CLASS_CODE = re.compile(r"[235]\d{2}")
+BROKEN_SHARE = 0.3  # more than this share of a table's identities failing is a reading failure …
+BROKEN_AT_LEAST = 4  # … once at least this many fail: two wrong cells break about three identities
+CODES_AT_LEAST = 2
+
+
+@dataclass(frozen=True)
+class TableReading:
+    table: Table
+    identities: int  # row and hierarchy identities that could be evaluated
+    broken: int
+    code_cells: int  # amount cells that hold a classification code
+
+    @property
+    def reliable(self) -> bool:
+        if self.code_cells >= CODES_AT_LEAST:
+            return False
+        return not (self.broken >= BROKEN_AT_LEAST and self.broken > BROKEN_SHARE * self.identities)
+
+    @property
+    def reason(self) -> str:
+        if self.code_cells >= CODES_AT_LEAST:
+            return f"{self.code_cells} 个金额单元格读出的是科目编码"
+        return f"{self.identities} 个表内勾稽关系中 {self.broken} 个不成立"
+
+
+def code_cells(table: Table) -> int:
+    printed = [cell.printed for row in table.rows for cell in row.cells]
+    decimals = sum(1 for text in printed if "." in text)
+    with_decimals = bool(printed) and decimals >= 0.7 * len(printed)
+    return sum(1 for text in printed
+               if LEADING_ZERO.fullmatch(text) or (with_decimals and CLASS_CODE.fullmatch(text)))
+
+
+def assess(table: Table) -> TableReading:
+    from checker.rules.table_internal import HierarchySum, RowIdentity
+
+    outcomes = [outcome for rule in (RowIdentity(), HierarchySum()) for outcome in rule.table_outcomes(table)]
+    evaluated = [outcome for outcome in outcomes if outcome != "skipped"]
+    broken = sum(1 for outcome in evaluated
+                 if not isinstance(outcome, str) and outcome.severity != "rounding")
+    return TableReading(table, len(evaluated), broken, code_cells(table))
