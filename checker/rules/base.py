@@ -14,6 +14,7 @@ from checker.findings import Evidence, Finding
 from corpus.model import Cell, Document, Row, Table
 
 if TYPE_CHECKING:
+    from checker.linking import Located
     from checker.reading import TableReading
 
 CATALOG: dict[str, type[Rule]] = {}
@@ -45,6 +46,15 @@ class CheckContext:
 
         readings = (assess(table) for table in self.document.tables)
         return {id(reading.table): reading for reading in readings if not reading.reliable}
+
+    @cached_property
+    def links(self) -> dict[int, Located]:
+        """The table cell each statement's amount restates (by statement id), where one can be told."""
+        from checker.linking import link, stated_amount
+
+        found = ((statement, link(self.document, statement)) for statement in self.statements
+                 if statement.subject and stated_amount(statement) is not None)
+        return {id(statement): located for statement, located in found if located is not None}
 
     def trusted(self, table: Table | None) -> bool:
         return table is not None and id(table) not in self.unread

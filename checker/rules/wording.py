@@ -8,6 +8,7 @@ from itertools import pairwise
 
 from checker.claims import YEAR
 from checker.findings import Evidence
+from checker.linking import by_path, mapping
 from checker.rules.base import (
     CheckContext,
     Outcome,
@@ -17,7 +18,6 @@ from checker.rules.base import (
     claim_evidence,
     register,
 )
-from checker.rules.text_table import by_path, mapping
 from corpus.vocab import normalize
 
 STATES = re.compile(r"(?:是|为)[^，。：]{2,}$")  # a clause that says something ("…的主要原因是工作量增加")
@@ -72,7 +72,7 @@ class SubjectNameMatchesTable(Rule):
             if not statement.code:
                 continue
             table = next((t for kind in mapping()["fallback"]["tables"] if (t := document.table(kind))
-                          and by_path(t, statement)), None)
+                          and by_path(t, statement.path)), None)
             if table is None:
                 yield "skipped"
                 continue

@@ -1,0 +1,288 @@
+"""Which table cell a narrative amount restates.
+
+A subject is resolved, in this order, by
+  1. its 科目 path, in every form the templates write one: "X（类）Y（款）Z（项）" (codes optional, from the 类
+     or from the 款 down, the 类 then taken from the heading), "X-Y-Z", "“X”科目", or the heading's path when
+     the sentence only says "支出决算为…";
+  2. the item it names (基本支出, 人员经费, 公务接待费, 收入总计 …), in the table the section restates and
+     then in the item's home tables (checker/data/text_table.toml);
+  3. a row of the section's table with the subject's name.
+A 决算 is compared with its 决算数, never the 预算数 beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from checker.claims import PATH_LEVEL, Claim, Statement, resolve_path
+from corpus.model import Cell, Document, Row, Section, Table
+from corpus.vocab import normalize, strip_ordinal, vocabulary
+
+MAPPING = Path(__file__).resolve().parent / "data" / "text_table.toml"
+AMOUNT = re.compile(r"\d[\d,.]*\s*(?:万元|亿元|元)")
+TITLE_END = re.compile(r"[：:。，,；;]")
+HYPHENS = re.compile(r"\s*[-－—–]+\s*")
+QUOTED_SUBJECT = re.compile(r"^[“\"]([^”\"]+)[”\"](?:科目|（类）|\(类\))?")
+
+
+@cache
+def mapping() -> dict:
+    with MAPPING.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass
+class Located:
+    table: Table
+    row: Row
+    cell: Cell | None
+    column: str
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A narrative amount as a figure in 万元, with the half step of its printed precision."""
+
+    claim: Claim
+    value: Decimal
+    half_step: Decimal
+
+
+def stated_amount(statement: Statement) -> Stated | None:
+    """The statement's current amount (its last one) in 万元, whether printed in 万元, 元 or 亿元."""
+    from checker.arith import half_step
+
+    vocab = vocabulary()
+    for claim in reversed(statement.claims):
+        if claim.kind != "amount" or claim.value is None or claim.unit not in vocab.units:
+            continue
+        factor = vocab.unit_factor(claim.unit)
+        return Stated(claim, claim.value * factor, half_step(claim.printed) * factor)
+    return None
+
+
+# ------------------------------------------------------------------ names
+
+
+def same_name(label: str, name: str) -> bool:
+    """A row label and a name in the text, allowing the 支出 the text moves behind its （类）."""
+    a, b = _name_key(label), _name_key(name)
+    return bool(a) and (a == b or a == b + "支出" or a + "支出" == b)
+
+
+def _name_key(text: str) -> str:
+    return strip_ordinal(normalize(text)).strip("“”\"'")
+
+
+def subject_key(document: Document, subject: str) -> str:
+    text = normalize(subject)
+    if document.metadata.department:
+        text = text.replace(normalize(document.metadata.department), "")
+    return strip_ordinal(re.sub(r"^20\d{2}年度?", "", text))
+
+
+def _trimmed(key: str) -> list[str]:
+    """The subject and what is left of it without its opening and closing words (本部门 … 预算支出)."""
+    data = mapping()["subject"]
+    heads = re.compile("^(?:" + "|".join(map(re.escape, data["heads"])) + ")+")
+    tails = re.compile("(?:" + "|".join(map(re.escape, data["tails"])) + ")+$")
+    forms = [key]
+    shorter = tails.sub("", heads.sub("", key))
+    if shorter and shorter != key:
+        forms.append(shorter)
+    return forms
+
+
+def subject_concept(document: Document, statement: Statement) -> str | None:
+    if statement.concept:
+        return statement.concept
+    vocab = vocabulary()
+    for form in _trimmed(subject_key(document, statement.subject)):
+        if (concept := vocab.concept_of(form)) is not None:
+            return concept
+    return None
+
+
+def is_generic(document: Document, statement: Statement) -> bool:
+    """A subject that only restates its heading's item: "支出决算为 1511.89 万元"."""
+    key = subject_key(document, statement.subject)
+    return not key or any(form in mapping()["subject"]["generic"] for form in _trimmed(key))
+
+
+# ------------------------------------------------------------------ 科目 paths
+
+
+def subject_path(document: Document, statement: Statement) -> list[tuple[str, str | None, str]]:
+    """The 科目 path a subject names, in any of the templates' forms, completed from its heading."""
+    path = statement.path or _hyphen_path(statement.subject) or _quoted_path(statement.subject)
+    heading = _heading_path(statement)
+    if not path and heading and is_generic(document, statement):
+        return heading
+    if path and heading and path[0][2] != "类" and heading[-1][2] == "类":
+        return heading[-1:] + path  # "（二）城乡社区支出（类）" above "城乡社区管理事务（款）行政运行（项）"
+    return path
+
+
+def _hyphen_path(subject: str) -> list[tuple[str, str | None, str]]:
+    parts = [part for part in HYPHENS.split(normalize(subject)) if part]
+    if len(parts) < 2 or len(parts) > 3 or not all(re.search(r"[\u4e00-\u9fff]", part) for part in parts):
+        return []
+    return [(strip_ordinal(part), None, level) for part, level in zip(parts, ("类", "款", "项"))]
+
+
+def _quoted_path(subject: str) -> list[tuple[str, str | None, str]]:
+    match = QUOTED_SUBJECT.match(normalize(subject))
+    return [(match.group(1), None, "类")] if match else []
+
+
+def _heading_path(statement: Statement) -> list[tuple[str, str | None, str]]:
+    for section in reversed(ancestors(statement)):
+        heading = _heading_text(section)
+        if PATH_LEVEL.search(heading) and not AMOUNT.search(heading):
+            return resolve_path(heading)
+    return []
+
+
+def _heading_text(section: Section) -> str:
+    """A heading as printed, also where it wraps into its paragraph ("1、…（类）…（款）" / "…（项）。主要用于")."""
+    first = section.paragraphs[0] if section.paragraphs else None
+    if first is not None and first.span.line == section.span.line and first.text:
+        return TITLE_END.split(first.text, maxsplit=1)[0]
+    return section.title
+
+
+def ancestors(statement: Statement) -> list[Section]:
+    """The statement's sections from its level-1 section down to its own."""
+    if statement.top is None:
+        return [statement.section] if statement.section is not None else []
+
+    def down(section: Section, trail: list[Section]) -> list[Section] | None:
+        trail = [*trail, section]
+        if section is statement.section:
+            return trail
+        return next((found for child in section.children if (found := down(child, trail))), None)
+
+    return down(statement.top, []) or [statement.top]
+
+
+def by_path(table: Table, path: list[tuple[str, str | None, str]]) -> Row | None:
+    """The row a path names: by its full code where the text gives codes, else name by name down the tree
+    from whichever level the path starts at. None when no row, or several different rows, match."""
+    codes = [code for _, code, _ in path]
+    if path and all(codes) and path[0][2] == "类":
+        code = "".join(code.zfill(2) if i else code for i, code in enumerate(codes))
+        return next((row for row in table.rows if row.code == code), None)
+    coded = [row for row in table.rows if row.code]
+    chains: list[Row] = []
+    for depth, (name, code, _) in enumerate(path):
+        matches = [row for row in coded if same_name(row.label, name)
+                   and (not code or (row.code or "").endswith(code.zfill(2) if len(code) < 3 else code))
+                   and (depth == 0 or any(len(row.code or "") == len(parent.code or "") + 2
+                                          and (row.code or "").startswith(parent.code or "") for parent in chains))]
+        if not matches:
+            return None
+        chains = matches
+    codes_found = {row.code for row in chains}
+    return chains[0] if len(codes_found) == 1 else None
+
+
+# ------------------------------------------------------------------ tables and cells
+
+
+def section_table(document: Document, statement: Statement) -> tuple[Table, str | None] | None:
+    """The table the statement's section restates: the entry whose word is the longest one in its titles."""
+    titles = " ".join(section.title for section in ancestors(statement))
+    best: tuple[int, dict] | None = None
+    for entry in mapping()["section"]:
+        length = max((len(word) for word in entry["match"] if word in titles), default=0)
+        if length and (best is None or length > best[0]) and document.table(entry["table"]) is not None:
+            best = (length, entry)
+    if best is None:
+        return None
+    table = document.table(best[1]["table"])
+    return (table, best[1].get("side")) if table is not None else None
+
+
+def figure_column(document: Document, row: Row, concept: str | None = None) -> tuple[Cell | None, str]:
+    """A row's figure: the concept's own column, else its total column; in a 决算 the 决算数, not 预算数."""
+    final = document.metadata.kind == "决算"
+
+    def usable(cell: Cell) -> bool:
+        return not (final and cell.column.endswith("预算数"))
+
+    keys = [concept] if concept else list(mapping()["total_columns"])
+    for key in keys:
+        for cell in row.cells:
+            if usable(cell) and (cell.column == key or cell.column.split(":")[0] == key):
+                return cell, cell.column
+    cells = [cell for cell in row.cells if usable(cell)]
+    if concept is None and cells:
+        return cells[0], cells[0].column
+    return None, keys[0]
+
+
+def _rows_of(table: Table, side: str | None) -> list[Row]:
+    return [row for row in table.rows if side is None or row.side in (None, side)]
+
+
+def _total_row(table: Table, side: str | None) -> Row | None:
+    rows = _rows_of(table, side)
+    totals = [row for row in rows if row.is_total]
+    if totals:
+        return max(totals, key=lambda row: max((cell.value for cell in row.cells), default=Decimal(0)))
+    return rows[0] if len(rows) == 1 else None  # a 三公 table's single data row is its total
+
+
+def concept_cell(document: Document, table: Table, concept: str, side: str | None) -> Located | None:
+    """Where a table prints an item: its column on the total row, its own row, or the table's total."""
+    total = _total_row(table, side)
+    if total is not None and any(c.key.split(":")[0] == concept and c.side in (None, side) for c in table.columns):
+        cell, column = figure_column(document, total, concept)
+        return Located(table, total, cell, column)
+    for row in _rows_of(table, side):
+        if row.concept == concept or vocabulary().concept_of(row.label) == concept:
+            cell, column = figure_column(document, row)
+            return Located(table, row, cell, column)
+    if total is not None and table.kind in mapping()["totals"].get(concept, []):
+        cell, column = figure_column(document, total)
+        return Located(table, total, cell, column)
+    return None
+
+
+def homes(concept: str) -> list[dict]:
+    return [home if isinstance(home, dict) else {"table": home} for home in mapping()["homes"].get(concept, [])]
+
+
+def link(document: Document, statement: Statement) -> Located | None:
+    """The cell a statement's amount restates, or None where gouji cannot tell which."""
+    found = section_table(document, statement)
+    path = subject_path(document, statement)
+    if path:
+        # the section's table, or where no section names one the 科目 tables; never another fund's table
+        kinds = [found[0].kind] if found else list(mapping()["fallback"]["tables"])
+        for table in (document.table(kind) for kind in kinds if kind):
+            if table is not None and (row := by_path(table, path)) is not None:
+                cell, column = figure_column(document, row)
+                return Located(table, row, cell, column)
+        return None
+    concept = subject_concept(document, statement)
+    if concept is not None:
+        places = ([{"table": found[0].kind, "side": found[1]}] if found else []) + homes(concept)
+        for place in places:
+            table = document.table(place["table"])
+            if table is not None and (located := concept_cell(document, table, concept, place.get("side"))):
+                return located
+    if found is None:
+        return None
+    table, side = found
+    key = subject_key(document, statement.subject)
+    for row in _rows_of(table, side):
+        if key and same_name(row.label, key):
+            cell, column = figure_column(document, row)
+            return Located(table, row, cell, column)
+    return None
