@@ -87,25 +87,34 @@ def subject_key(document: Document, subject: str) -> str:
 
 
 def _trimmed(key: str) -> list[str]:
-    """The subject and what is left of it without its opening and closing words (本部门 … 预算支出)."""
+    """The subject, then without its opening words, then one closing word less at a time
+    ("本部门…预算支出" → "…预算支出" → "…预算" → "…")."""
     data = mapping()["subject"]
     heads = re.compile("^(?:" + "|".join(map(re.escape, data["heads"])) + ")+")
-    tails = re.compile("(?:" + "|".join(map(re.escape, data["tails"])) + ")+$")
-    forms = [key]
-    shorter = tails.sub("", heads.sub("", key))
-    if shorter and shorter != key:
-        forms.append(shorter)
+    forms = list(dict.fromkeys([key, heads.sub("", key)]))
+    while form := forms[-1]:
+        ends = [word for word in data["tails"] if form.endswith(word) and word != form]
+        if not ends:
+            break
+        forms.append(form[: -len(min(ends, key=len))])
     return forms
 
 
 def subject_concept(document: Document, statement: Statement) -> str | None:
+    """The item a subject names: all of it, or without its opening and closing words, or the one item it
+    names beside a fund ("一般公共预算财政拨款基本支出" is 基本支出: the section's table says the fund)."""
     if statement.concept:
         return statement.concept
     vocab = vocabulary()
-    for form in _trimmed(subject_key(document, statement.subject)):
+    forms = _trimmed(subject_key(document, statement.subject))
+    for form in forms:
+        if form in mapping()["subject"]["totals"]:
+            return "合计"
         if (concept := vocab.concept_of(form)) is not None:
             return concept
-    return None
+    named = {concept for _, concept in vocab.find_concepts(forms[min(1, len(forms) - 1)])}
+    named -= set(mapping()["subject"]["funds"])
+    return named.pop() if len(named) == 1 else None
 
 
 def is_generic(document: Document, statement: Statement) -> bool:
@@ -195,17 +204,15 @@ def by_path(table: Table, path: list[tuple[str, str | None, str]]) -> Row | None
 
 
 def section_table(document: Document, statement: Statement) -> tuple[Table, str | None] | None:
-    """The table the statement's section restates: the entry whose word is the longest one in its titles."""
-    titles = " ".join(section.title for section in ancestors(statement))
-    best: tuple[int, dict] | None = None
-    for entry in mapping()["section"]:
-        length = max((len(word) for word in entry["match"] if word in titles), default=0)
-        if length and (best is None or length > best[0]) and document.table(entry["table"]) is not None:
-            best = (length, entry)
-    if best is None:
-        return None
-    table = document.table(best[1]["table"])
-    return (table, best[1].get("side")) if table is not None else None
+    """The table the statement's section restates: its own heading first, then the headings above it;
+    in one heading the first entry of the mapping that matches (the most specific item comes first)."""
+    for section in reversed(ancestors(statement)):
+        for entry in mapping()["section"]:
+            if any(word in section.title for word in entry["match"]):
+                table = document.table(entry["table"])
+                if table is not None:
+                    return table, entry.get("side")
+    return None
 
 
 def figure_column(document: Document, row: Row, concept: str | None = None) -> tuple[Cell | None, str]:
@@ -244,13 +251,14 @@ def concept_cell(document: Document, table: Table, concept: str, side: str | Non
     if total is not None and any(c.key.split(":")[0] == concept and c.side in (None, side) for c in table.columns):
         cell, column = figure_column(document, total, concept)
         return Located(table, total, cell, column)
-    for row in _rows_of(table, side):
-        if row.concept == concept or vocabulary().concept_of(row.label) == concept:
-            cell, column = figure_column(document, row)
-            return Located(table, row, cell, column)
     if total is not None and table.kind in mapping()["totals"].get(concept, []):
         cell, column = figure_column(document, total)
         return Located(table, total, cell, column)
+    names = {concept + suffix for suffix in ("", "合计", "小计", "总计")}
+    for row in _rows_of(table, side):
+        if row.concept == concept or vocabulary().concept_of(row.label) == concept or _name_key(row.label) in names:
+            cell, column = figure_column(document, row)
+            return Located(table, row, cell, column)
     return None
 
 
@@ -271,6 +279,8 @@ def link(document: Document, statement: Statement) -> Located | None:
                 return Located(table, row, cell, column)
         return None
     concept = subject_concept(document, statement)
+    if concept is None and found is not None and is_generic(document, statement):
+        concept = "合计"  # "支出决算为 0.39 万元" under the 三公 heading: the heading's table's total
     if concept is not None:
         places = ([{"table": found[0].kind, "side": found[1]}] if found else []) + homes(concept)
         for place in places:

@@ -71,10 +71,30 @@ def group_lines(chars: list[dict]) -> list[TextLine]:
         elif not blank:
             lines.append(TextLine([char], char["top"], char["bottom"]))
             anchor = _middle(char)
+    lines = _rejoin_marks(lines)
     for line in lines:
         line.chars.sort(key=lambda char: char["x0"])
         line.text = _line_text(line.chars)
     return lines
+
+
+# Full-width punctuation (and the flat stroke 一, drawn like a dash) that some producers (ONLYOFFICE) set
+# with glyph boxes below their line, so the marks come out as a line of their own: "， ： ，".
+MARKS = set("，。：；、！？（）“”《》…—一")
+
+
+def _rejoin_marks(lines: list[TextLine]) -> list[TextLine]:
+    """A line of nothing but marks, just below a line of text, is put back into that line by x."""
+    out: list[TextLine] = []
+    for line in lines:
+        text = [char["text"] for char in line.chars if not char["text"].isspace()]
+        previous = out[-1] if out else None
+        if (previous is not None and text and set(text) <= MARKS
+                and line.top - previous.bottom < previous.bottom - previous.top):
+            previous.chars.extend(line.chars)
+            continue
+        out.append(line)
+    return out
 
 
 def _line_text(chars: list[dict]) -> str:
