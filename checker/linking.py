@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -296,3 +296,43 @@ def link(document: Document, statement: Statement) -> Located | None:
             cell, column = figure_column(document, row)
             return Located(table, row, cell, column)
     return None
+
+
+@dataclass(frozen=True)
+class Unlinked:
+    line: int
+    subject: str
+    printed: str
+    unit: str | None
+
+
+@dataclass
+class Coverage:
+    """How many of a document's narrative amounts were linked to a table cell: a reviewer sees what was
+    compared, not only what failed."""
+
+    linked: int = 0
+    unlinked: list[Unlinked] = field(default_factory=list)
+
+    @property
+    def amounts(self) -> int:
+        return self.linked + len(self.unlinked)
+
+    def to_dict(self) -> dict:
+        return {"amounts": self.amounts, "linked": self.linked, "unlinked": len(self.unlinked),
+                "unlinked_amounts": [asdict(item) for item in self.unlinked]}
+
+
+def coverage(statements: list[Statement], links: dict[int, Located]) -> Coverage:
+    """Every amount a statement states for a subject, linked (a cell found) or not."""
+    result = Coverage()
+    for statement in statements:
+        stated = stated_amount(statement)
+        if stated is None or not statement.subject:
+            continue
+        if id(statement) in links:
+            result.linked += 1
+        else:
+            claim = stated.claim
+            result.unlinked.append(Unlinked(claim.span.line, statement.subject, claim.printed, claim.unit))
+    return result

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from checker.findings import SEVERITIES, Finding, Tally
+from checker.linking import Coverage, coverage
 from corpus.model import Document
 
 
@@ -16,6 +17,7 @@ class Report:
     tally: Tally = field(default_factory=Tally)
     statements: list = field(default_factory=list, repr=False)  # the narrative's claims, for the fact store
     not_checked: list[str] = field(default_factory=list)  # rules that stopped on this input, and why
+    coverage: Coverage = field(default_factory=Coverage)  # narrative amounts linked to a table cell
 
     @property
     def errors(self) -> int:
@@ -58,6 +60,7 @@ def check_document(document: Document, select: list[str] | None = None, ignore: 
                 report.tally.add("failed")
             else:
                 report.tally.add(outcome)
+    report.coverage = coverage(context.statements, context.links)
     order = {severity: i for i, severity in enumerate(SEVERITIES)}
     report.findings.sort(key=lambda f: (f.line, order[f.severity], f.rule))
     return report

@@ -72,7 +72,8 @@ def _document(report: Report, index: int) -> str:
     counts = "，".join(f"{LABELS[s]} {sum(1 for f in report.findings if f.severity == s)}" for s in SEVERITIES)
     title = f"{escape(meta.department or document.path)} {meta.year or ''} {escape(meta.kind or '')}"
     return (f'<section class="report"><header><h2>{title}</h2><div>{escape(document.path)} — {counts}；'
-            f"检查 {report.tally.run} 项，通过 {report.tally.passed}，未能检查 {report.tally.skipped}</div></header>"
+            f"检查 {report.tally.run} 项，通过 {report.tally.passed}，未能检查 {report.tally.skipped}；"
+            f"文中金额 {report.coverage.amounts} 个，已对应到表格单元格 {report.coverage.linked} 个</div></header>"
             f'<div class="filters">{severities} | {family_boxes}</div>'
             f'<div class="doc"><div class="text">{"".join(lines)}</div>'
             f'<div class="findings">{"".join(cards) or "没有发现问题"}</div></div></section>')

@@ -23,6 +23,7 @@ def data(reports: list[Report]) -> dict:
             ],
             "checks": {"run": report.tally.run, "passed": report.tally.passed, "skipped": report.tally.skipped,
                        "not_checked": report.not_checked},
+            "coverage": report.coverage.to_dict(),
         }
         for report in reports
     ]}

@@ -18,6 +18,7 @@ def render(reports: list[Report]) -> str:
         counts = {s: sum(1 for f in report.findings if f.severity == s) for s in ("error", "warning", "rounding", "note")}
         lines.append(f"{report.document.path}: {counts['error']} errors, {counts['warning']} warnings, "
                      f"{counts['rounding']} rounding, {counts['note']} notes; checks run {tally.run}, "
-                     f"passed {tally.passed}, skipped {tally.skipped}")
+                     f"passed {tally.passed}, skipped {tally.skipped}; amounts linked to a table cell "
+                     f"{report.coverage.linked} of {report.coverage.amounts}")
         lines += [f"{report.document.path}: not checked: {reason}" for reason in report.not_checked]
     return "\n".join(lines)
