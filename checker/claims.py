@@ -75,6 +75,8 @@ def _clauses(texts: list[str]) -> list[tuple[int, int]]:
     """Token ranges between clause punctuation, from the tokens' texts."""
     clauses, start = [], 0
     for i, text in enumerate(texts):
+        if text == "、" and i and _joins_words(texts[i - 1]):
+            continue  # "收、支总预算": 、 between two one-character words joins them, it ends no clause
         if text in CLAUSE_BREAKS:
             if i > start:
                 clauses.append((start, i + 1))
@@ -82,6 +84,10 @@ def _clauses(texts: list[str]) -> list[tuple[int, int]]:
     if start < len(texts):
         clauses.append((start, len(texts)))
     return clauses
+
+
+def _joins_words(before: str) -> bool:
+    return len(before) == 1 and "\u4e00" <= before <= "\u9fff" and before not in "元万亿"
 
 
 def clean_subject(text: str) -> str:

@@ -91,7 +91,7 @@ def _trimmed(key: str) -> list[str]:
     ("本部门…预算支出" → "…预算支出" → "…预算" → "…")."""
     data = mapping()["subject"]
     heads = re.compile("^(?:" + "|".join(map(re.escape, data["heads"])) + ")+")
-    forms = list(dict.fromkeys([key, heads.sub("", key)]))
+    forms = [key, heads.sub("", key)]  # always two: the subject, and the subject without its opening words
     while form := forms[-1]:
         ends = [word for word in data["tails"] if form.endswith(word) and word != form]
         if not ends:
@@ -101,19 +101,27 @@ def _trimmed(key: str) -> list[str]:
 
 
 def subject_concept(document: Document, statement: Statement) -> str | None:
-    """The item a subject names: all of it, or without its opening and closing words, or the one item it
-    names beside a fund ("一般公共预算财政拨款基本支出" is 基本支出: the section's table says the fund)."""
+    """The item a subject names: all of it (without its opening words), the one item it names beside a
+    fund ("一般公共预算财政拨款基本支出" is 基本支出: the section's table says the fund), what is left
+    without its closing words ("公务接待费预算支出"), or the fund it names alone ("一般公共预算收入")."""
     if statement.concept:
         return statement.concept
     vocab = vocabulary()
+    words = mapping()["subject"]
     forms = _trimmed(subject_key(document, statement.subject))
-    for form in forms:
-        if form in mapping()["subject"]["totals"]:
-            return "合计"
+    if any(form in words["totals"] for form in forms):
+        return "合计"
+    whole = forms[:2]
+    for form in whole:
         if (concept := vocab.concept_of(form)) is not None:
             return concept
-    named = {concept for _, concept in vocab.find_concepts(forms[min(1, len(forms) - 1)])}
-    named -= set(mapping()["subject"]["funds"])
+    named = {concept for _, concept in vocab.find_concepts(whole[-1])}
+    items = named - set(words["funds"])
+    if len(items) == 1:
+        return items.pop()
+    for form in forms[2:]:
+        if (concept := vocab.concept_of(form)) is not None:
+            return concept
     return named.pop() if len(named) == 1 else None
 
 

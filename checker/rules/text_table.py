@@ -29,7 +29,10 @@ class AmountMatchesTable(Rule):
             if located is None:
                 continue
             amount = stated.claim
-            if located.row.ambiguous or not context.trusted(located.table):
+            # in a row whose columns could not be proved, a figure every reading puts in this column still
+            # counts; an uncertain one, or a blank that another reading fills, does not
+            uncertain = located.cell.certain is False if located.cell else located.row.ambiguous
+            if uncertain or not context.trusted(located.table):
                 yield "skipped"
                 continue
             table_value = located.cell.value if located.cell else Decimal(0)

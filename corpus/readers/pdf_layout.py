@@ -84,17 +84,27 @@ MARKS = set("，。：；、！？（）“”《》…—一")
 
 
 def _rejoin_marks(lines: list[TextLine]) -> list[TextLine]:
-    """A line of nothing but marks, just below a line of text, is put back into that line by x."""
+    """A line of nothing but marks, just below a line of text, each mark in a gap of that line, is put back
+    into it by x. (A paragraph's last "。" wrapped to the next line sits at the margin, under text: kept.)"""
     out: list[TextLine] = []
     for line in lines:
-        text = [char["text"] for char in line.chars if not char["text"].isspace()]
+        marks = [char for char in line.chars if not char["text"].isspace()]
         previous = out[-1] if out else None
-        if (previous is not None and text and set(text) <= MARKS
-                and line.top - previous.bottom < previous.bottom - previous.top):
+        if (previous is not None and marks and {char["text"] for char in marks} <= MARKS
+                and line.top - previous.bottom < previous.bottom - previous.top
+                and all(_in_gap(previous, char) for char in marks)):
             previous.chars.extend(line.chars)
             continue
         out.append(line)
     return out
+
+
+def _in_gap(line: TextLine, mark: dict) -> bool:
+    centre, width = (mark["x0"] + mark["x1"]) / 2, mark["x1"] - mark["x0"]
+    chars = [char for char in line.chars if not char["text"].isspace()]
+    left = min(char["x0"] for char in chars) - width if mark["text"] == "一" else min(char["x1"] for char in chars)
+    return (left < centre < max(char["x1"] for char in chars) + width
+            and not any(char["x0"] <= centre <= char["x1"] for char in chars))
 
 
 def _line_text(chars: list[dict]) -> str:

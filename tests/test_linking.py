@@ -1,0 +1,103 @@
+"""Narrative amounts linked to their cells in every template, tables trusted only as far as read, and the
+judged findings of tests/reviewed/ still reported."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from checker.runner import check_document
+from tests.conftest import EXTRA, extra, parsed
+
+pytestmark = pytest.mark.skipif(not EXTRA.exists(), reason="../shared/corpus-extra not available")
+REVIEWED = Path(__file__).parent / "reviewed" / "corpus-extra.toml"
+
+
+def report(*names: str):
+    return check_document(parsed(*(str(extra(name)) for name in names)))
+
+
+def share_linked(name: str) -> float:
+    coverage = report(name).coverage
+    return coverage.linked / coverage.amounts
+
+
+@pytest.mark.parametrize(("name", "at_least"), [
+    ("js-prov-high-court-2018-dept-budget.pdf", 0.75),  # Jiangsu: 0 linked before the linker
+    ("js-prov-npc-office-2018-dept-budget.pdf", 0.6),
+    ("sh-putuo-planning-2024-dept-final.pdf", 0.6),  # Shanghai 决算: 7 of 58 before
+    ("sh-putuo-sifaju-2026-dept-budget.pdf", 0.6),
+])
+def test_narrative_amounts_are_linked_to_cells(name, at_least):
+    assert share_linked(name) >= at_least
+
+
+def test_report_lists_every_unlinked_amount_with_its_line():
+    coverage = report("sh-putuo-planning-2024-dept-final.pdf").coverage
+    data = coverage.to_dict()
+    assert data["amounts"] == data["linked"] + data["unlinked"] == 58
+    # 机关事业单位退休人员活动费支出（项）is a 科目 the table does not have: said, not guessed
+    assert any(item["line"] == 465 for item in data["unlinked_amounts"])
+
+
+def test_jiangsu_amount_changed_in_the_text_is_found_against_the_three_public_table(tmp_path):
+    source = extra("js-prov-high-court-2018-dept-budget.txt").read_text(encoding="utf-8")
+    assert "3．公务接待费预算支出 183.95 万元" in source
+    edited = tmp_path / "js-prov-high-court-2018-dept-budget.txt"
+    edited.write_text(source.replace("3．公务接待费预算支出 183.95 万元", "3．公务接待费预算支出 193.95 万元"), encoding="utf-8")
+    findings = [f for f in check_document(parsed(str(edited))).findings if f.rule == "GJ101"]
+    assert [(f.line, f.stated, f.expected) for f in findings] == [(636, "193.95", "183.95")]
+    assert "三公" in (findings[0].evidence[1].table or "")
+
+
+def test_wrapped_heading_path_links_the_final_account_figure_to_its_row():
+    document = parsed(str(extra("sh-putuo-planning-2024-dept-final.pdf")))
+    from checker.rules import CheckContext
+    from checker.runner import _extractor
+
+    context = CheckContext(document, _extractor().statements(document))
+    # "1、社会保障和就业支出（类）行政事业单位养老支出（款）" / "行政单位离退休（项）。… 支出决算为 54.53 万元"
+    located = next(context.links[id(s)] for s in context.statements if id(s) in context.links
+                   and s.claims and s.claims[-1].printed == "54.53")
+    assert (located.row.code, located.row.label) == ("2080501", "行政单位离退休")
+    assert located.table.kind == "一般公共预算支出表"
+
+
+def test_misread_tables_get_one_note_instead_of_an_error_per_identity():
+    findings = report("sh-putuo-finance-2024-dept-final.txt").findings
+    notes = [f for f in findings if f.rule == "GJ500"]
+    assert {f.message.split(" ")[0] for f in notes} == {"收入决算表", "支出决算表", "一般公共预算财政拨款支出决算表",
+                                                       "一般公共预算财政拨款基本支出决算表"}
+    assert all(f.severity == "note" and "科目编码" in f.message for f in notes)
+    assert not [f for f in findings if f.rule in ("GJ501", "GJ502")]
+
+
+def test_isolated_failing_identity_in_a_read_table_stays_a_finding():
+    findings = report("sh-putuo-sifaju-2026-unit-budget.txt").findings
+    assert [f.line for f in findings if f.rule == "GJ501" and f.severity == "error"] == [158, 198]
+    assert not [f for f in findings if f.rule == "GJ500"]
+
+
+def test_marks_set_below_their_line_are_put_back_into_it():
+    document = parsed(str(extra("sh-putuo-finance-2024-dept-final.pdf")))
+    assert "本年收入合计2946.25万元，其中：财政拨款收入2940.05万元，占99.79%；" in document.text
+    assert "201 一般公共服务支出 2,112.86" in document.text
+    findings = report("sh-putuo-finance-2024-dept-final.pdf").findings
+    assert not [f for f in findings if f.rule == "GJ401"]  # two figures of one list in one clause, before
+
+
+def test_a_wrapped_full_stop_stays_on_its_own_line():
+    text = parsed(str(extra("sh-putuo-sifaju-2026-dept-budget.pdf"))).text
+    assert "\n。2026年本部门面向中小企业" not in text and "预算为1486.42万元\n。" in text
+
+
+def reviewed_true() -> list[dict]:
+    with REVIEWED.open("rb") as handle:
+        return [entry for entry in tomllib.load(handle)["finding"] if entry["verdict"] == "true"]
+
+
+@pytest.mark.parametrize("entry", reviewed_true(), ids=lambda e: f"{e['input']}:{e['line']}:{e['rule']}")
+def test_judged_true_findings_are_still_reported(entry):
+    findings = report(*entry["input"].split("+")).findings
+    assert any(f.rule == entry["rule"] and abs(f.line - entry["line"]) <= 1 and entry["contains"] in f.message
+               for f in findings), entry["why"]
