@@ -39,11 +39,15 @@ class Tally:
     run: int = 0
     passed: int = 0
     skipped: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # why checks were skipped, where a rule says
 
     def add(self, outcome: str) -> None:
-        """outcome: passed | failed | skipped (a check that could not run is never counted as passed)."""
-        if outcome == "skipped":
+        """outcome: passed | failed | skipped, or "skipped: why" (a check that could not run is never
+        counted as passed)."""
+        if outcome.startswith("skipped"):
             self.skipped += 1
+            if reason := outcome.removeprefix("skipped").lstrip(": "):
+                self.reasons[reason] = self.reasons.get(reason, 0) + 1
             return
         self.run += 1
         if outcome == "passed":

@@ -245,7 +245,7 @@ def _rows_of(table: Table, side: str | None) -> list[Row]:
     return [row for row in table.rows if side is None or row.side in (None, side)]
 
 
-def _total_row(table: Table, side: str | None) -> Row | None:
+def total_row(table: Table, side: str | None) -> Row | None:
     rows = _rows_of(table, side)
     totals = [row for row in rows if row.is_total]
     if totals:
@@ -255,7 +255,7 @@ def _total_row(table: Table, side: str | None) -> Row | None:
 
 def concept_cell(document: Document, table: Table, concept: str, side: str | None) -> Located | None:
     """Where a table prints an item: its column on the total row, its own row, or the table's total."""
-    total = _total_row(table, side)
+    total = total_row(table, side)
     if total is not None and any(c.key.split(":")[0] == concept and c.side in (None, side) for c in table.columns):
         cell, column = figure_column(document, total, concept)
         return Located(table, total, cell, column)

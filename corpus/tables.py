@@ -28,6 +28,7 @@ from corpus.segment import EMPTY_TABLE, FOOTNOTE, ORG_LINE, UNIT_LINE, TableBloc
 from corpus.source import SourceLine
 from corpus.vocab import TableKind, normalize, strip_ordinal, vocabulary
 
+HEADER_RESIDUE = re.compile(r"^(?:(?:类|款|项|科目编码|科目名称|功能分类|经济分类)\s+)+(?=\S)")
 TOTAL_LABELS = {"总计", "合计", "收入总计", "支出总计", "收入合计", "支出合计", "本年收入合计", "本年支出合计"}
 EXPENSE_LABEL = re.compile(r"支出$|支出合计$|支出总计$|^支出|结转下年")
 
@@ -122,8 +123,13 @@ def _span(lines: list[SourceLine]) -> Span:
     return Span(lines[0].number, lines[-1].number, lines[0].page)
 
 
+def _label(raw: RawRow) -> str:
+    """The row's name without header words a PDF grid left in its cell ("类 款 项 合计" is 合计)."""
+    return HEADER_RESIDUE.sub("", raw.label)
+
+
 def _is_total(raw: RawRow) -> bool:
-    return raw.code is None and strip_ordinal(normalize(raw.label)) in TOTAL_LABELS
+    return raw.code is None and strip_ordinal(normalize(_label(raw))) in TOTAL_LABELS
 
 
 def _cell(key: str, figure: Figure, factor: Decimal) -> Cell:
@@ -135,7 +141,7 @@ def _cell(key: str, figure: Figure, factor: Decimal) -> Cell:
 
 def _make_row(raw: RawRow, side: str | None = None) -> Row:
     vocab = vocabulary()
-    label = raw.label
+    label = _label(raw)
     return Row(
         label=label,
         span=_span(raw.lines),

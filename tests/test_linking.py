@@ -101,3 +101,26 @@ def test_judged_true_findings_are_still_reported(entry):
     findings = report(*entry["input"].split("+")).findings
     assert any(f.rule == entry["rule"] and abs(f.line - entry["line"]) <= 1 and entry["contains"] in f.message
                for f in findings), entry["why"]
+
+
+@pytest.mark.parametrize(("name", "runs"), [
+    ("js-prov-high-court-2018-dept-budget.pdf", 3),  # 收支总表 = 收入总表 = 支出总表: every one skipped before
+    ("sh-putuo-planning-2024-dept-final.pdf", 4),  # 决算: 本年收入/本年支出合计, 人员经费合计 + 公用经费合计
+])
+def test_cross_table_identities_run_on_every_template(name, runs):
+    from checker.rules import CheckContext
+    from checker.rules.cross_table import CrossTableIdentity
+
+    document = parsed(str(extra(name)))
+    outcomes = list(CrossTableIdentity().check(CheckContext(document, [])))
+    assert sum(1 for outcome in outcomes if outcome == "passed") >= runs
+    assert not [outcome for outcome in outcomes if not isinstance(outcome, str)]  # these documents agree
+    reasons = [outcome for outcome in outcomes if isinstance(outcome, str) and outcome.startswith("skipped")]
+    assert all(": " in reason for reason in reasons)  # every identity that cannot run says why
+
+
+def test_skipped_identities_are_counted_with_their_reason_in_the_json_report():
+    from checker.report.json import data
+
+    checks = data([report("js-prov-high-court-2018-dept-budget.pdf")])["documents"][0]["checks"]
+    assert any("no 基本支出 column" in reason for reason in checks["skipped_because"])

@@ -22,6 +22,7 @@ def data(reports: list[Report]) -> dict:
                 for f in report.findings
             ],
             "checks": {"run": report.tally.run, "passed": report.tally.passed, "skipped": report.tally.skipped,
+                       "skipped_because": report.tally.reasons,
                        "not_checked": report.not_checked},
             "coverage": report.coverage.to_dict(),
         }

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from checker.findings import Evidence
+from checker.linking import concept_cell, figure_column, mapping, total_row
 from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, register
 from corpus.model import Document, Table
 
@@ -22,34 +23,55 @@ def identities() -> list[dict]:
 
 
 def locate(document: Document, ref: dict) -> tuple[Table, Decimal, Evidence, str] | str:
-    """The referenced cell as (table, value, evidence, printed), or why it cannot be had."""
+    """One cell, or with `rows` the sum of several rows' cells (人员经费合计 + 公用经费合计)."""
+    if "rows" not in ref:
+        return locate_cell(document, ref)
+    parts = [locate_cell(document, {**ref, "row": row}) for row in ref["rows"]]
+    if missing := [part for part in parts if isinstance(part, str)]:
+        return "; ".join(missing)
+    found = [part for part in parts if not isinstance(part, str)]
+    first = found[0][2]
+    evidence = Evidence("table", first.line, found[-1][2].end_line, first.page,
+                        " + ".join(part[2].quote for part in found), first.table, " + ".join(ref["rows"]), first.column)
+    return found[0][0], sum((part[1] for part in found), Decimal(0)), evidence, " + ".join(p[3] for p in found)
+
+
+def locate_cell(document: Document, ref: dict) -> tuple[Table, Decimal, Evidence, str] | str:
+    """The referenced cell as (table, value, evidence, printed), or why it cannot be had. Rows and total
+    columns are found as the narrative's are (checker/linking.py): a total row named 收入合计 or 总计, a
+    table that prints its figure under 金额 where the identity says 合计."""
     table = document.table(ref["table"])
     if table is None:
-        return "missing table"
+        return f"no {ref['table']}"
     if not table.rows and table.empty_statement:
         line = table.span
         return table, Decimal(0), Evidence("table", line.line, line.end_line, line.page, table.empty_statement,
                                            table.title, None, ref["column"]), "0（空表）"
     side = ref.get("side")
     if ref["row"] == "total":
-        rows = [r for r in table.rows if r.is_total and (side is None or r.side == side)]
+        row = total_row(table, side)
     elif ref["row"].isdigit():
-        rows = [r for r in table.rows if r.code == ref["row"]]
+        row = next((r for r in table.rows if r.code == ref["row"]), None)
     else:
-        rows = [r for r in table.rows if (r.concept == ref["row"] or r.label == ref["row"])
-                and (side is None or r.side == side)]
-    if not rows:
-        return "missing row"
-    row = rows[-1] if ref["row"] == "total" else rows[0]
+        located = concept_cell(document, table, ref["row"], side)
+        row = located.row if located else None
+    if row is None:
+        return f"{table.title}: no {ref['row']} row"
     if row.ambiguous:
-        return "ambiguous row"
+        return f"{table.title}: {row.label or ref['row']} row not proved"
     if not row.cells:
-        return "total row without figures"  # an extraction gap, not a zero
-    cell = row.cell(ref["column"])
+        return f"{table.title}: {row.label or ref['row']} row without figures"  # an extraction gap, not a zero
+    column = ref["column"]
+    if any(c.key.split(":")[0] == column and c.side in (None, row.side) for c in table.columns):
+        cell, column = figure_column(document, row, column)
+    elif column in mapping()["total_columns"]:
+        cell, column = figure_column(document, row)  # 金额 where the identity says 合计
+    else:
+        return f"{table.title}: no {column} column"
     if cell is None and row.is_total:
-        return "total row without that figure"  # an extraction gap: totals are never left blank
+        return f"{table.title}: total row without {column}"  # totals are never left blank
     value = cell.value if cell else Decimal(0)
-    return table, value, cell_evidence(table, row, cell, ref["column"]), cell.printed if cell else "(空)"
+    return table, value, cell_evidence(table, row, cell, column), cell.printed if cell else "(空)"
 
 
 @register
@@ -69,10 +91,14 @@ class CrossTableIdentity(Rule):
             templates = identity.get("templates")
             if templates and document.metadata.template not in templates:
                 continue
+            if identity.get("kinds") and document.metadata.kind not in identity["kinds"]:
+                continue
             left, right = locate(document, identity["left"]), locate(document, identity["right"])
-            if isinstance(left, str) or isinstance(right, str) or not all(
-                    context.trusted(side[0]) for side in (left, right)):
-                yield "skipped"
+            reasons = [side for side in (left, right) if isinstance(side, str)]
+            reasons += [f"{side[0].title} not read reliably" for side in (left, right)
+                        if not isinstance(side, str) and not context.trusted(side[0])]
+            if reasons:
+                yield f"skipped: {identity['name']}: {'; '.join(reasons)}"
                 continue
             (_, a, evidence_a, printed_a), (_, b, evidence_b, printed_b) = left, right
             relation = identity.get("relation", "=")
