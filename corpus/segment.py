@@ -91,7 +91,13 @@ def _title_at(lines: list[SourceLine], i: int, lenient: bool = False) -> tuple[i
             return None
     else:
         # A real table has its unit or issuing body right below (a TOC entry or a sentence has not).
-        window = " ".join(line.text for line in lines[i + used : i + used + 4])
+        # … and before the next table's title: a 目录 lists titles one under the other
+        below = []
+        for line in lines[i + used : i + used + 4]:
+            if vocab.table_kind(line.text.strip()) is not None and not UNIT_LINE.search(line.text):
+                break
+            below.append(line.text)
+        window = " ".join(below)
         confirmed = UNIT_LINE.search(window) or ORG_LINE.search(window) or UNIT_LINE.search(title)
         alone = lenient and TABLE_NUMBER_PREFIX.match(title) is None
         if not (confirmed or alone):

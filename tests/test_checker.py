@@ -145,7 +145,8 @@ def test_check_json_shape_and_exit_code():
     assert result.returncode == 1  # an error finding
     document = json.loads(result.stdout)["documents"][0]
     assert (document["department"], document["year"], document["kind"]) == ("昌吉回族自治州总工会", 2024, "预算")
-    assert set(document["checks"]) == {"run", "passed", "skipped", "not_checked"} and document["checks"]["run"] > 100
+    assert set(document["checks"]) == {"run", "passed", "skipped", "skipped_because", "not_checked"}
+    assert document["checks"]["run"] > 100 and set(document["coverage"]) >= {"amounts", "linked", "unlinked"}
     assert document["checks"]["not_checked"] == []
     finding = next(f for f in document["findings"] if f["rule"] == "GJ304")
     assert set(finding) >= {"rule", "family", "severity", "message", "stated", "expected", "evidence"}

@@ -124,3 +124,16 @@ def test_skipped_identities_are_counted_with_their_reason_in_the_json_report():
 
     checks = data([report("js-prov-high-court-2018-dept-budget.pdf")])["documents"][0]["checks"]
     assert any("no 基本支出 column" in reason for reason in checks["skipped_because"])
+
+
+def test_text_set_in_table_cells_is_not_prose_missing_its_full_stop():
+    # 项目绩效目标表 of wanli 2023 read as lines ("绩效 建成后作为万里街道社区事务受理、社区管"): a table's cells
+    findings = report("sh-putuo-wanli-street-2023-dept-budget.pdf").findings
+    assert not [f for f in findings if f.rule == "GJ807" and 560 <= f.line <= 760]
+
+
+def test_table_of_contents_entries_are_not_empty_tables():
+    document = parsed(str(extra("js-prov-party-office-2018-dept-budget.txt")))
+    assert not [t for t in document.tables if not t.rows and t.span.line < 300]  # 目录 lines 283-294
+    assert {"机关运行经费表", "三公经费表", "政府采购表"} <= {t.kind for t in document.tables if t.rows}
+    assert not [f for f in report("js-prov-party-office-2018-dept-budget.txt").findings if f.rule == "GJ704"]

@@ -20,6 +20,8 @@ from checker.rules.base import (
 )
 from corpus.vocab import normalize
 
+# two CJK characters with a gap between them: cells of a table row, which Chinese prose never has
+CELL_GAP = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 STATES = re.compile(r"(?:是|为)[^，。：]{2,}$")  # a clause that says something ("…的主要原因是工作量增加")
 CLOSING = "，。；：、！？,.;:（(“\"'"
 DOUBLED = re.compile(r"([。，、；：！？])\1+")
@@ -200,6 +202,8 @@ class MissingFullStop(Rule):
         full = lengths[int(len(lengths) * 0.8)]  # a full line of narrative at this page width
         found = False
         for paragraph, group in zip(context.document.paragraphs(), pieces):
+            if any(CELL_GAP.search(piece) for piece, _, _ in group):
+                continue  # text set in table cells (a 项目绩效目标表 read as lines): its lines are not prose
             for (piece, number, page), (following, _, _) in pairwise(group):
                 if len(piece) < 8 or len(piece) >= 0.7 * full or piece[-1] in CLOSING:
                     continue
