@@ -75,14 +75,18 @@ def _title_at(lines: list[SourceLine], i: int, lenient: bool = False) -> tuple[i
     kind = vocab.table_kind(text)
     title = text
     if kind is None and i + used < len(lines):
-        # a title wrapped over two lines ("…培训费支" / "出预算表")
-        following = lines[i + used].text.strip()
+        # a title wrapped over two lines ("…培训费支" / "出预算表"), also around a line of the quotes the
+        # extraction moved out of it ("…一般公共预算 三公 经费…支出预" / "“ ”" / "算表")
+        skipped = 0
+        while i + used + skipped + 1 < len(lines) and not normalize(lines[i + used + skipped].text):
+            skipped += 1
+        following = lines[i + used + skipped].text.strip()
         joined = text + following
         if len(following) <= 12 and vocab.table_kind(following) is None and not EMPTY_TABLE.search(joined):
             kind = vocab.table_kind(joined)
             if kind is not None:
                 title = joined
-                used += 1
+                used += 1 + skipped
     if kind is None:
         return None
     if vocab.tables[kind].text_only:
@@ -98,7 +102,8 @@ def _title_at(lines: list[SourceLine], i: int, lenient: bool = False) -> tuple[i
                 break
             below.append(line.text)
         window = " ".join(below)
-        confirmed = UNIT_LINE.search(window) or ORG_LINE.search(window) or UNIT_LINE.search(title)
+        confirmed = (UNIT_LINE.search(window) or any(ORG_LINE.search(text.strip()) for text in below)
+                     or UNIT_LINE.search(title))
         alone = lenient and TABLE_NUMBER_PREFIX.match(title) is None
         if not (confirmed or alone):
             return None

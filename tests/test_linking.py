@@ -137,3 +137,13 @@ def test_table_of_contents_entries_are_not_empty_tables():
     assert not [t for t in document.tables if not t.rows and t.span.line < 300]  # 目录 lines 283-294
     assert {"机关运行经费表", "三公经费表", "政府采购表"} <= {t.kind for t in document.tables if t.rows}
     assert not [f for f in report("js-prov-party-office-2018-dept-budget.txt").findings if f.rule == "GJ704"]
+
+
+@pytest.mark.parametrize("name", ["js-prov-high-court-2019-dept-budget.pdf", "js-prov-high-court-2019-dept-budget.txt",
+                                  "js-prov-procuratorate-2017-dept-budget.txt"])
+def test_three_public_table_is_found_under_a_broken_unit_line_or_a_title_split_by_its_quotes(name):
+    # "单位：万" / "部门名称：江苏省高级人民法院 元"; "…一般公共预算 三公 经费…支出预" / "“ ”" / "算表"
+    document = parsed(str(extra(name)))
+    table = document.table("三公经费表")
+    assert table is not None and table.rows and table.rows[0].cells[0].printed in ("2,382.02", "1,452.35")
+    assert not [f for f in report(name).findings if f.rule == "GJ701"]
