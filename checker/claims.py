@@ -170,6 +170,10 @@ class ClaimExtractor:
                 statements.append(current)
             pending = ""
             stated_year = YEAR.search(subject_text)
+            bracket = subject_text.rfind("（")
+            if bracket >= 0 and "）" not in subject_text[bracket:]:
+                # "与2016年度相比（2016年度…为8,648.07万元）": the figure in the bracket is the year it names
+                stated_year = YEAR.search(subject_text, bracket) or stated_year
             earlier_year = bool(stated_year and year and int(stated_year.group(1)) < year)
             previous_amount = (bool(PREVIOUS.search(normalize(subject_text))) or earlier_year) and compare is None
             if subject and not RESTATING.match(subject) and not previous_amount:
@@ -183,7 +187,7 @@ class ClaimExtractor:
             base = doc[compare + 1:direction_at].text if compare is not None and direction_at else None
             if share is not None:
                 base = doc[share + 1:first_figure].text or None
-            year_match = YEAR.search(subject_text)
+            year_match = stated_year
             for label, s, e in figures:
                 claim = self._claim(label, doc, s, e, paragraph, sentence)
                 if claim is None:

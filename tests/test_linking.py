@@ -147,3 +147,15 @@ def test_three_public_table_is_found_under_a_broken_unit_line_or_a_title_split_b
     table = document.table("三公经费表")
     assert table is not None and table.rows and table.rows[0].cells[0].printed in ("2,382.02", "1,452.35")
     assert not [f for f in report(name).findings if f.rule == "GJ701"]
+
+
+@pytest.mark.parametrize(("name", "kind", "code", "printed"), [
+    ("js-prov-procuratorate-2018-dept-budget.pdf", "机关运行经费表", "302", "2,722.57"),
+    ("js-prov-procuratorate-2018-dept-budget.pdf", "一般公共预算支出表", "204", "16,444.36"),
+    ("js-prov-high-court-2019-dept-budget.pdf", "一般公共预算支出表", "221", "7,344.46"),
+])
+def test_jiangsu_class_rows_keep_the_figure_of_their_merged_cell(name, kind, code, printed):
+    table = parsed(str(extra(name))).table(kind)
+    row = next(row for row in table.rows if row.code == code)
+    assert [cell.printed for cell in row.cells] == [printed]
+    assert not [f for f in report(name).findings if f.rule == "GJ502" and f.severity == "error"]

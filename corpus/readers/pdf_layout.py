@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corpus.numbers import is_amount_token
 from corpus.readers.pdf_geometry import Box, PageGeometry
 
 # pdfplumber's default x_tolerance: a gap wider than this between two chars starts a new word.
@@ -36,6 +37,7 @@ class GridRow:
     boxes: list[Box]  # the row's own cells
     cells: list[str]
     lines: list[TextLine] = field(default_factory=list)
+    bands: list[tuple[float, float]] = field(default_factory=list)  # the table's columns, left to right
 
     def holds(self, char: dict) -> bool:
         """The char is in one of the row's cells, by the test Table.extract uses."""
@@ -136,12 +138,30 @@ def grid_rows(page: PageGeometry) -> list[GridRow]:
         texts = table.extract()
         if max(len(row) for row in texts) < 2:
             continue  # a framed paragraph, not a table
+        bands = [(column.bbox[0], column.bbox[2]) for column in table.columns]
         for row, cells in zip(table.rows, texts):
             boxes = [box for box in row.cells if box is not None]
             if len(boxes) == 1:
                 continue  # one cell across the table: a title or note band inside the frame, not a row
-            rows.append(GridRow(row.bbox, boxes, [_cell_text(cell) for cell in cells]))
+            rows.append(GridRow(row.bbox, boxes, [_cell_text(cell) for cell in cells], bands=bands))
     return rows
+
+
+def _fill_merged(row: GridRow, line: TextLine) -> list[str]:
+    """The row's cells, with a figure printed on its line in a column whose cell the grid merged away
+    (Jiangsu: a 类 row's amount in a cell merged over several rows reads empty) put back in that column."""
+    cells = list(row.cells)
+    if len(row.bands) != len(cells):
+        return cells
+    words = set(line.text.split())
+    for index, (x0, x1) in enumerate(row.bands):
+        if cells[index]:
+            continue
+        text = "".join(char["text"] for char in line.chars
+                       if not char["text"].isspace() and x0 <= (char["x0"] + char["x1"]) / 2 < x1)
+        if text in words and is_amount_token(text) and text not in cells:  # a whole printed figure
+            cells[index] = text
+    return cells
 
 
 def attach_rows(lines: list[TextLine], rows: list[GridRow]) -> None:
@@ -158,6 +178,6 @@ def attach_rows(lines: list[TextLine], rows: list[GridRow]) -> None:
             candidates[0].lines.append(line)
     for row in rows:
         if row.lines:
-            row.lines[0].cells = row.cells
+            row.lines[0].cells = _fill_merged(row, row.lines[0])
             for line in row.lines[1:]:
                 line.continued = True
