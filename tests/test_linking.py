@@ -159,3 +159,17 @@ def test_jiangsu_class_rows_keep_the_figure_of_their_merged_cell(name, kind, cod
     row = next(row for row in table.rows if row.code == code)
     assert [cell.printed for cell in row.cells] == [printed]
     assert not [f for f in report(name).findings if f.rule == "GJ502" and f.severity == "error"]
+
+
+def test_one_table_cell_changed_in_a_real_text_document_is_found(tmp_path):
+    source = extra("sh-putuo-sifaju-2026-dept-budget.txt").read_text(encoding="utf-8")
+    row = "204 06 01 行政运行 16726725.44 16726725.44 0.00\n"
+    assert source.count(row) == 2  # the 支出总表's and the 一般公共预算支出表's 行政运行 rows
+    last = source.rindex(row)
+    edited = tmp_path / "sifaju.txt"
+    edited.write_text(source[:last] + row.replace("16726725.44 16726725.44", "16826725.44 16726725.44", 1)
+                      + source[last + len(row):], encoding="utf-8")
+    before = {(f.rule, f.line) for f in report("sh-putuo-sifaju-2026-dept-budget.txt").findings}
+    found = {(f.rule, f.line) for f in check_document(parsed(str(edited))).findings} - before
+    # the row's own identity, its 款's sum, and the narrative's 1672.67 against the changed cell
+    assert found == {("GJ501", 216), ("GJ502", 215), ("GJ101", 96)}
