@@ -270,6 +270,21 @@ def concept_cell(document: Document, table: Table, concept: str, side: str | Non
     return None
 
 
+def parts_cell(document: Document, table: Table, concept: str) -> Located | None:
+    """An item a table prints only as its 经济分类 parts (人员经费 = 301 + 303 where the 基本支出表 has no
+    人员经费 row): their rows' figures added."""
+    codes = mapping()["parts"].get(concept)
+    rows = [row for code in codes or [] for row in table.rows if row.code == code]
+    cells = [(row, *figure_column(document, row)) for row in rows]
+    cells = [(row, cell, column) for row, cell, column in cells if cell is not None]
+    if not cells or any(row.ambiguous for row, _, _ in cells):
+        return None
+    first_row, first, column = cells[0]
+    total = Cell(column, " + ".join(cell.printed for _, cell, _ in cells), sum((c.value for _, c, _ in cells), Decimal(0)),
+                 first.span)
+    return Located(table, first_row, total, column)
+
+
 def homes(concept: str) -> list[dict]:
     return [home if isinstance(home, dict) else {"table": home} for home in mapping()["homes"].get(concept, [])]
 
@@ -293,7 +308,8 @@ def link(document: Document, statement: Statement) -> Located | None:
         places = ([{"table": found[0].kind, "side": found[1]}] if found else []) + homes(concept)
         for place in places:
             table = document.table(place["table"])
-            if table is not None and (located := concept_cell(document, table, concept, place.get("side"))):
+            if table is not None and (located := concept_cell(document, table, concept, place.get("side"))
+                                      or parts_cell(document, table, concept)):
                 return located
     if found is None:
         return None

@@ -173,3 +173,13 @@ def test_one_table_cell_changed_in_a_real_text_document_is_found(tmp_path):
     found = {(f.rule, f.line) for f in check_document(parsed(str(edited))).findings} - before
     # the row's own identity, its 款's sum, and the narrative's 1672.67 against the changed cell
     assert found == {("GJ501", 216), ("GJ502", 215), ("GJ101", 96)}
+
+
+def test_every_data_file_loads():
+    # a broken data file stops a rule ("not checked") and would pass unseen: it must fail here
+    root = Path(__file__).parent.parent
+    files = sorted(root.glob("*/data/*.toml"))
+    assert len(files) >= 6
+    for path in files:
+        with path.open("rb") as handle:
+            assert tomllib.load(handle), path
