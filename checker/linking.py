@@ -44,6 +44,11 @@ class Located:
     column: str
 
 
+def located(table: Table, row: Row, cell: Cell | None, column: str) -> Located | None:
+    """A cell found, or None where the row has figures but none in a column that holds its total."""
+    return Located(table, row, cell, column) if column else None
+
+
 @dataclass(frozen=True)
 class Stated:
     """A narrative amount as a figure in 万元, with the half step of its printed precision."""
@@ -223,7 +228,7 @@ def section_table(document: Document, statement: Statement) -> tuple[Table, str 
     return None
 
 
-def figure_column(document: Document, row: Row, concept: str | None = None) -> tuple[Cell | None, str]:
+def figure_column(document: Document, table: Table, row: Row, concept: str | None = None) -> tuple[Cell | None, str]:
     """A row's figure: the concept's own column, else its total column; in a 决算 the 决算数, not 预算数."""
     final = document.metadata.kind == "决算"
 
@@ -236,8 +241,11 @@ def figure_column(document: Document, row: Row, concept: str | None = None) -> t
             if usable(cell) and (cell.column == key or cell.column.split(":")[0] == key):
                 return cell, cell.column
     cells = [cell for cell in row.cells if usable(cell)]
-    if concept is None and cells:
+    first = next((column.key for column in table.columns if not (final and column.key.endswith("预算数"))), None)
+    if concept is None and cells and cells[0].column == first:  # a table's first column is its total
         return cells[0], cells[0].column
+    if concept is None and cells:
+        return None, ""  # figures, but none in a column known to hold the row's total: no link
     return None, keys[0]
 
 
@@ -250,23 +258,24 @@ def total_row(table: Table, side: str | None) -> Row | None:
     totals = [row for row in rows if row.is_total]
     if totals:
         return max(totals, key=lambda row: max((cell.value for cell in row.cells), default=Decimal(0)))
-    return rows[0] if len(rows) == 1 else None  # a 三公 table's single data row is its total
+    with_figures = [row for row in rows if row.cells]
+    return with_figures[0] if len(with_figures) == 1 else None  # a 三公 table's single data row is its total
 
 
 def concept_cell(document: Document, table: Table, concept: str, side: str | None) -> Located | None:
     """Where a table prints an item: its column on the total row, its own row, or the table's total."""
     total = total_row(table, side)
     if total is not None and any(c.key.split(":")[0] == concept and c.side in (None, side) for c in table.columns):
-        cell, column = figure_column(document, total, concept)
-        return Located(table, total, cell, column)
+        cell, column = figure_column(document, table, total, concept)
+        return located(table, total, cell, column)
     if total is not None and table.kind in mapping()["totals"].get(concept, []):
-        cell, column = figure_column(document, total)
-        return Located(table, total, cell, column)
+        cell, column = figure_column(document, table, total)
+        return located(table, total, cell, column)
     names = {concept + suffix for suffix in ("", "合计", "小计", "总计")}
     for row in _rows_of(table, side):
         if row.concept == concept or vocabulary().concept_of(row.label) == concept or _name_key(row.label) in names:
-            cell, column = figure_column(document, row)
-            return Located(table, row, cell, column)
+            cell, column = figure_column(document, table, row)
+            return located(table, row, cell, column)
     return None
 
 
@@ -275,7 +284,7 @@ def parts_cell(document: Document, table: Table, concept: str) -> Located | None
     人员经费 row): their rows' figures added."""
     codes = mapping()["parts"].get(concept)
     rows = [row for code in codes or [] for row in table.rows if row.code == code]
-    cells = [(row, *figure_column(document, row)) for row in rows]
+    cells = [(row, *figure_column(document, table, row)) for row in rows]
     cells = [(row, cell, column) for row, cell, column in cells if cell is not None]
     if not cells or any(row.ambiguous for row, _, _ in cells):
         return None
@@ -298,8 +307,8 @@ def link(document: Document, statement: Statement) -> Located | None:
         kinds = [found[0].kind] if found else list(mapping()["fallback"]["tables"])
         for table in (document.table(kind) for kind in kinds if kind):
             if table is not None and (row := by_path(table, path)) is not None:
-                cell, column = figure_column(document, row)
-                return Located(table, row, cell, column)
+                cell, column = figure_column(document, table, row)
+                return located(table, row, cell, column)
         return None
     concept = subject_concept(document, statement)
     if concept is None and found is not None and is_generic(document, statement):
@@ -308,17 +317,17 @@ def link(document: Document, statement: Statement) -> Located | None:
         places = ([{"table": found[0].kind, "side": found[1]}] if found else []) + homes(concept)
         for place in places:
             table = document.table(place["table"])
-            if table is not None and (located := concept_cell(document, table, concept, place.get("side"))
+            if table is not None and (cell_found := concept_cell(document, table, concept, place.get("side"))
                                       or parts_cell(document, table, concept)):
-                return located
+                return cell_found
     if found is None:
         return None
     table, side = found
     key = subject_key(document, statement.subject)
     for row in _rows_of(table, side):
         if key and same_name(row.label, key):
-            cell, column = figure_column(document, row)
-            return Located(table, row, cell, column)
+            cell, column = figure_column(document, table, row)
+            return located(table, row, cell, column)
     return None
 
 
@@ -328,6 +337,7 @@ class Unlinked:
     subject: str
     printed: str
     unit: str | None
+    why: str  # "no table": the item is one no table of this document prints (政府采购 in a 决算); "not found"
 
 
 @dataclass
@@ -342,13 +352,18 @@ class Coverage:
     def amounts(self) -> int:
         return self.linked + len(self.unlinked)
 
+    @property
+    def without_table(self) -> int:
+        return sum(1 for item in self.unlinked if item.why == "no table")
+
     def to_dict(self) -> dict:
         return {"amounts": self.amounts, "linked": self.linked, "unlinked": len(self.unlinked),
-                "unlinked_amounts": [asdict(item) for item in self.unlinked]}
+                "without_table": self.without_table, "unlinked_amounts": [asdict(item) for item in self.unlinked]}
 
 
-def coverage(statements: list[Statement], links: dict[int, Located]) -> Coverage:
-    """Every amount a statement states for a subject, linked (a cell found) or not."""
+def coverage(document: Document, statements: list[Statement], links: dict[int, Located]) -> Coverage:
+    """Every amount a statement states for a subject: linked (a cell found), about an item no table of the
+    document prints, or not found."""
     result = Coverage()
     for statement in statements:
         stated = stated_amount(statement)
@@ -356,7 +371,10 @@ def coverage(statements: list[Statement], links: dict[int, Located]) -> Coverage
             continue
         if id(statement) in links:
             result.linked += 1
-        else:
-            claim = stated.claim
-            result.unlinked.append(Unlinked(claim.span.line, statement.subject, claim.printed, claim.unit))
+            continue
+        concept = subject_concept(document, statement)
+        tables = [place["table"] for place in homes(concept)] if concept else []
+        why = "no table" if tables and not any(document.table(kind) for kind in tables) else "not found"
+        claim = stated.claim
+        result.unlinked.append(Unlinked(claim.span.line, statement.subject, claim.printed, claim.unit, why))
     return result

@@ -60,7 +60,7 @@ def check_document(document: Document, select: list[str] | None = None, ignore: 
                 report.tally.add("failed")
             else:
                 report.tally.add(outcome)
-    report.coverage = coverage(context.statements, context.links)
+    report.coverage = coverage(document, context.statements, context.links)
     order = {severity: i for i, severity in enumerate(SEVERITIES)}
     report.findings.sort(key=lambda f: (f.line, order[f.severity], f.rule))
     return report

@@ -24,11 +24,13 @@ def _base(key: str) -> str:
     return key.split(":")[-1]
 
 
-def choose_layout(
+def ranked_layouts(
     spec: TableKind | None, header_text: str, count: int | None, at_least: int, side: str | None = None
-) -> Layout | None:
+) -> list[Layout]:
+    """The layouts of the table's kind that fit the figures, best first: by the share of their columns
+    the header names, then a layout some row fills completely, then the narrower."""
     if spec is None or not spec.layouts:
-        return None
+        return []
     found = {concept for _, concept in vocabulary().find_concepts(header_text)}
 
     def columns(layout: Layout) -> tuple[str, ...]:
@@ -38,18 +40,22 @@ def choose_layout(
             return layout.expense
         return layout.columns
 
-    best, best_score = None, None
-    for layout in spec.layouts:
+    scored = []
+    for order, layout in enumerate(spec.layouts):
         width = len(columns(layout))
         if width == 0 or (count is not None and width != count) or width < at_least:
             continue
         names = {_base(key) for key in columns(layout)}
-        # the share of the layout's columns the header names; then a layout some row fills completely
         coverage = len(names & found) / len(names) - len(found - names - {"金额", "合计"}) / 10
-        score = (round(coverage, 3), width == at_least, -width)
-        if best_score is None or score > best_score:
-            best, best_score = layout, score
-    return best
+        scored.append(((round(coverage, 3), width == at_least, -width, -order), layout))
+    return [layout for _, layout in sorted(scored, key=lambda pair: pair[0], reverse=True)]
+
+
+def choose_layout(
+    spec: TableKind | None, header_text: str, count: int | None, at_least: int, side: str | None = None
+) -> Layout | None:
+    ranked = ranked_layouts(spec, header_text, count, at_least, side)
+    return ranked[0] if ranked else None
 
 
 def resolve_header(
@@ -58,13 +64,14 @@ def resolve_header(
     count: int | None,
     at_least: int,
     grid_headers: list[str] | None = None,
+    layout: Layout | None = None,
 ) -> ResolvedHeader:
     """Columns for a one-sided table.
 
     count: the number of value columns when the header says so (a numbered row, grid positions);
     at_least: the most figures any row has.
     """
-    layout = choose_layout(spec, header_text, count, at_least)
+    layout = layout or choose_layout(spec, header_text, count, at_least)
     if layout is not None:
         headers = grid_headers if grid_headers and len(grid_headers) == len(layout.columns) else [""] * len(layout.columns)
         return ResolvedHeader(list(layout.columns), layout, headers)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
+from math import comb
 
 from corpus.vocab import Identity
 
@@ -83,6 +84,15 @@ def _candidates(problem: TableProblem, row: RowProblem) -> list[Placement]:
     ] or all_placements
     holding = [p for p in allowed if _identities_hold(problem, vector(problem, row, p), row.step)]
     return holding or allowed
+
+
+def holds_somewhere(problem: TableProblem, row: RowProblem) -> bool:
+    """Some placement of the row's figures satisfies the table's row identities."""
+    n, k = len(problem.columns), len(row.figures)
+    if k > n or comb(n, k) > _SEARCH_LIMIT:
+        return False
+    return any(_identities_hold(problem, vector(problem, row, placement), row.step)
+               for placement in combinations(range(n), k))
 
 
 def _participating(

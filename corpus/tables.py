@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from corpus.header import choose_layout, resolve_header
-from corpus.infer import RowProblem, TableProblem, solve
+from corpus.header import choose_layout, ranked_layouts, resolve_header
+from corpus.infer import RowProblem, TableProblem, holds_somewhere, solve
 from corpus.model import Cell, Column, Row, Span, Table
 from corpus.numbers import decimals, is_amount_token, parse_amount
 from corpus.rows import (
@@ -26,7 +26,7 @@ from corpus.rows import (
 )
 from corpus.segment import EMPTY_TABLE, FOOTNOTE, ORG_LINE, UNIT_LINE, TableBlock
 from corpus.source import SourceLine
-from corpus.vocab import TableKind, normalize, strip_ordinal, vocabulary
+from corpus.vocab import Layout, TableKind, normalize, strip_ordinal, vocabulary
 
 HEADER_RESIDUE = re.compile(r"^(?:(?:类|款|项|科目编码|科目名称|功能分类|经济分类)\s+)+(?=\S)")
 TOTAL_LABELS = {"总计", "合计", "收入总计", "支出总计", "收入合计", "支出合计", "本年收入合计", "本年支出合计"}
@@ -396,6 +396,25 @@ def _unpaneled(body: _Body, period: int) -> _Body:
     return replace(body, header=split(body.header, True), data=split(body.data, False), number_row_cells=None)
 
 
+def _fitting_layout(raws: list[RawRow], spec: TableKind | None, header_text: str, count: int | None,
+                    at_least: int, factor: Decimal) -> Layout | None:
+    """Where the header does not settle it (a text whose header words wrapped apart), the layout under
+    which most rows can be placed with their identities holding; the header's ranking breaks ties."""
+    ranked = ranked_layouts(spec, header_text, count, at_least)
+    if len(ranked) < 2:
+        return None
+    vocab = vocabulary()
+
+    def fit(layout: Layout) -> int:
+        identities = vocab.identities_for(list(layout.columns), layout)
+        rows = [RowProblem([parse_amount(f.printed) * factor if f else None for f in raw.figures],
+                           step=_step(raw, factor)) for raw in raws if len(raw.values) >= 2]
+        problem = TableProblem(list(layout.columns), rows, identities)
+        return sum(1 for row in rows if holds_somewhere(problem, row))
+
+    return max(ranked, key=fit)  # max keeps the first of equals: the header's choice
+
+
 def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Decimal, context: DocumentContext) -> None:
     if not body.data:
         return
@@ -424,7 +443,8 @@ def _build_plain(table: Table, spec: TableKind | None, body: _Body, factor: Deci
     else:
         raws = _panel_rows(body.data) or assemble_token_rows(body.data)
         at_least = max((len(raw.figures) for raw in raws), default=0)
-        resolved = resolve_header(spec, header_text, count, at_least)
+        resolved = resolve_header(spec, header_text, count, at_least,
+                                  layout=_fitting_layout(raws, spec, header_text, count, at_least, factor))
         keys = resolved.keys
         identities = vocabulary().identities_for(keys, resolved.layout)
         placements = _place(raws, keys, identities, factor, context, known_totals(spec, keys, context))

@@ -19,6 +19,7 @@ def render(reports: list[Report]) -> str:
         lines.append(f"{report.document.path}: {counts['error']} errors, {counts['warning']} warnings, "
                      f"{counts['rounding']} rounding, {counts['note']} notes; checks run {tally.run}, "
                      f"passed {tally.passed}, skipped {tally.skipped}; amounts linked to a table cell "
-                     f"{report.coverage.linked} of {report.coverage.amounts}")
+                     f"{report.coverage.linked} of {report.coverage.amounts} ({report.coverage.without_table} about items no "
+                     f"table of the document prints)")
         lines += [f"{report.document.path}: not checked: {reason}" for reason in report.not_checked]
     return "\n".join(lines)

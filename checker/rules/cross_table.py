@@ -63,9 +63,9 @@ def locate_cell(document: Document, ref: dict) -> tuple[Table, Decimal, Evidence
         return f"{table.title}: {row.label or ref['row']} row without figures"  # an extraction gap, not a zero
     column = ref["column"]
     if any(c.key.split(":")[0] == column and c.side in (None, row.side) for c in table.columns):
-        cell, column = figure_column(document, row, column)
+        cell, column = figure_column(document, table, row, column)
     elif column in mapping()["total_columns"]:
-        cell, column = figure_column(document, row)  # 金额 where the identity says 合计
+        cell, column = figure_column(document, table, row)  # 金额 where the identity says 合计
     else:
         return f"{table.title}: no {column} column"
     if cell is None and row.is_total:

@@ -31,7 +31,9 @@ class AmountMatchesTable(Rule):
             amount = stated.claim
             # in a row whose columns could not be proved, a figure every reading puts in this column still
             # counts; an uncertain one, or a blank that another reading fills, does not
-            uncertain = located.cell.certain is False if located.cell else located.row.ambiguous
+            # a blank in a text read is either an empty cell or one the extraction dropped: it proves nothing
+            blank_in_text = located.cell is None and context.document.style != "pdf" and stated.value != 0
+            uncertain = located.cell.certain is False if located.cell else (located.row.ambiguous or blank_in_text)
             if uncertain or not context.trusted(located.table):
                 yield "skipped"
                 continue
