@@ -195,3 +195,17 @@ def test_text_table_layout_is_the_one_its_identities_hold_under():
         "合计": "47.91", "因公出国（境）费": "0", "公务接待费": "1.35", "公务用车购置及运行费": "46.56",
         "公务用车购置费": "25", "公务用车运行费": "21.56", "机关运行经费": "443.18"}
     assert share_linked("sh-putuo-wanli-street-2024-dept-budget.txt") >= 0.65
+
+
+def test_a_disclosure_in_traditional_characters_is_checked_as_its_simplified_text(tmp_path):
+    import opencc
+
+    source = extra("sh-putuo-sifaju-2026-dept-budget.txt").read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(source)
+    assert "預算" in traditional and traditional.count("\n") == source.count("\n")
+    path = tmp_path / "sifaju-traditional.txt"
+    path.write_text(traditional, encoding="utf-8")
+    document = parsed(str(path))
+    assert document.metadata.department == "上海市普陀区司法局" and document.metadata.year == 2026
+    expected = {(f.rule, f.line, f.stated, f.expected) for f in report("sh-putuo-sifaju-2026-dept-budget.txt").findings}
+    assert {(f.rule, f.line, f.stated, f.expected) for f in check_document(document).findings} == expected

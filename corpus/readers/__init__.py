@@ -67,8 +67,11 @@ def read_source(path: str) -> Source:
 
 
 def read_sources(paths: list[str]) -> Source:
-    """Several files that form one document (narrative + tables) as one Source, lines numbered on."""
-    sources = [read_source(path) for path in paths]
+    """Several files that form one document (narrative + tables) as one Source, lines numbered on; text in
+    traditional characters is read as simplified."""
+    from corpus.script import simplified
+
+    sources = [simplified(read_source(path)) for path in paths]
     if len(sources) == 1:
         return sources[0]
     from corpus.readers.combine import combine
