@@ -170,6 +170,7 @@ class Document:
     page_count: int | None = None
     text: str = ""  # the text the line numbers refer to
     sources: list[str] = field(default_factory=list)  # several files read as one document
+    cut_lines: list[tuple[Span, str]] = field(default_factory=list)  # PDF lines its text box cuts, with their text
 
     def tables_of(self, kind: str) -> list[Table]:
         return [table for table in self.tables if table.kind == kind]

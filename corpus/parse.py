@@ -6,7 +6,7 @@ import re
 
 from corpus.errors import InputError
 from corpus.metadata import extract_metadata
-from corpus.model import Document
+from corpus.model import Document, Span
 from corpus.narrative import NarrativeBuilder
 from corpus.readers import read_sources
 from corpus.segment import TableBlock, segment
@@ -28,6 +28,9 @@ def _build_order(blocks: list[TableBlock]) -> list[TableBlock]:
         return 1 if block.kind in referenced else 2
 
     return sorted(blocks, key=rank)
+
+
+CUT_AT_LEAST = 1  # characters of a line printed in part (corpus/readers/pdf_geometry.py says which)
 
 
 def parse_document(*paths: str) -> Document:
@@ -62,4 +65,6 @@ def parse_document(*paths: str) -> Document:
         page_count=source.page_count,
         text=source.text,
         sources=list(source.sources or (source.path,)),
+        cut_lines=[(Span(line.number, line.number, line.page), line.text) for line in source.lines
+                   if line.cut >= CUT_AT_LEAST],
     )

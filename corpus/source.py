@@ -13,6 +13,7 @@ class SourceLine:
     cells: list[str] | None = None  # table cells when the reader knows them (tabs, PDF geometry); '' = empty
     heading: int | None = None  # markdown heading level when the source marked the line as a heading
     continued: bool = False  # more text of the table row on the line above (a wrapped cell); its cells are there
+    cut: int = 0  # PDF: characters printed only in part, cut by the edge of their text box
 
 
 @dataclass

@@ -209,3 +209,17 @@ def test_a_disclosure_in_traditional_characters_is_checked_as_its_simplified_tex
     assert document.metadata.department == "上海市普陀区司法局" and document.metadata.year == 2026
     expected = {(f.rule, f.line, f.stated, f.expected) for f in report("sh-putuo-sifaju-2026-dept-budget.txt").findings}
     assert {(f.rule, f.line, f.stated, f.expected) for f in check_document(document).findings} == expected
+
+
+@pytest.mark.parametrize("name", ["sh-putuo-commerce-2025-dept-budget.pdf", "sh-putuo-finance-2025-dept-budget.pdf"])
+def test_text_its_box_hides_is_not_part_of_the_document(name):
+    # a text box overflowing its page is repeated on the next page and clipped: only what is printed is read
+    document = parsed(str(extra(name)))
+    opening = "上海市普陀区商务委员会是主管全区产业经济" if "commerce" in name else "11.“住房保障支出（类）住房改革支出（款）购房补贴"
+    assert document.text.count(opening) == 1
+    assert not [f for f in report(name).findings if f.rule in ("GJ806", "GJ706")]
+
+
+def test_a_line_its_box_cuts_in_half_is_reported_where_it_is_printed():
+    findings = [f for f in report("sh-putuo-sifaju-2026-dept-budget.pdf").findings if f.rule == "GJ706"]
+    assert [(f.line, f.evidence[0].page) for f in findings] == [(39, 4)]  # （八） at the foot of page 4

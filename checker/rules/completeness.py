@@ -126,3 +126,31 @@ class BlankPage(Rule):
             line += page.count("\n")
         if not found:
             yield "passed"
+
+
+@register
+class TextCutByItsBox(Rule):
+    """A line of the PDF is printed only in part: the edge of its text box cuts through its characters
+    ("部分文字未正常显示"), as when a text box overflows its page and the next page repeats the box. Text
+    the box hides entirely is not part of the document at all; a line cut in half is what a reader sees."""
+
+    code = "GJ706"
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.pdf", 39, "warning"),)  # （八）… at the foot of page 4
+    name = "text-cut-by-its-box"
+    family = "completeness"
+    severity = "warning"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        document = context.document
+        if document.style != "pdf":
+            yield "skipped"
+            return
+        # narrative lines only: a figure or word cut by a table cell's ruling is the table's layout
+        prose = {line for paragraph in document.paragraphs() if len(paragraph.text) > 30
+                 for _, line, _ in paragraph.line_map}
+        cut = [(span, text) for span, text in document.cut_lines if span.line in prose]
+        for span, text in cut:
+            yield self.finding(f"第 {span.page} 页文字被文本框截断，未正常显示：“{text[:30]}”",
+                               [Evidence("text", span.line, span.end_line, span.page, text)], stated=text[:30])
+        if not cut:
+            yield "passed"

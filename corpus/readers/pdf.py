@@ -68,7 +68,7 @@ def _source(path: str, pages: list[list[TextLine]]) -> Source:
         for line in page or [TextLine([], 0.0, 0.0)]:  # an empty page is one empty line
             # full-width digits read as ASCII, like the text readers (one character for one: positions hold)
             lines.append(SourceLine(fold_digits(line.text), len(lines) + 1, page_number, line.cells,
-                                    continued=line.continued))
+                                    continued=line.continued, cut=sum(1 for c in line.chars if c.get("cut"))))
         texts.append("\n".join(fold_digits(line.text) for line in page))
     text = f"\n{PAGE_BREAK}\n".join(texts)
     return Source(path=path, style="pdf", text=text, lines=lines, page_count=len(pages))

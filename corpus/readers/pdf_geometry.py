@@ -86,6 +86,7 @@ def read_chars(page: pdfium.PdfPage) -> list[dict]:
     textpage = page.get_textpage()
     handle = textpage.raw
     rect = pdfium_c.FS_RECTF()
+    clips: dict[int, Box | None] = {}
     chars = []
     try:
         for index in range(pdfium_c.FPDFText_CountChars(handle)):
@@ -95,12 +96,63 @@ def read_chars(page: pdfium.PdfPage) -> list[dict]:
             if text in "\r\n\x00\ufffe":
                 continue
             pdfium_c.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
+            shown = _shown(handle, index, rect, clips)
+            if shown == "hidden":
+                continue  # text outside its object's clip path is not on the printed page
             x0, top, x1, bottom = _to_display(rect.left, rect.bottom, rect.right, rect.top, rotation, mediabox)
             chars.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                          "upright": True})
+                          "upright": True, "cut": shown == "cut"})
     finally:
         textpage.close()
     return chars
+
+
+def _clip_bounds(text_object) -> Box | None:
+    """The box (page space) a text object's clip path leaves visible: each path's bounding box,
+    intersected (a clip of several paths shows only where they all overlap); None without a clip."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(text_object)
+    if not clip:
+        return None
+    boxes = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for path in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for index in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, path)):
+            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, path, index)
+            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:
+            boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    if not boxes:
+        return None
+    return (max(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), min(b[3] for b in boxes))
+
+
+SHOWN_SHARE = 0.8  # of a char's box inside its clip: less is a char printed in part
+
+
+def _shown(handle, index: int, rect, clips: dict[int, Box | None]) -> str:
+    """"shown", "cut" (its box crosses the edge of its text object's clip: printed in part) or "hidden"
+    (outside it: a producer that overflows a text box repeats the box on the next page and clips it)."""
+    text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
+    if not text_object:
+        return "shown"
+    key = ctypes.cast(text_object, ctypes.c_void_p).value or 0
+    if key not in clips:
+        clips[key] = _clip_bounds(text_object)
+    bounds = clips[key]
+    if bounds is None:
+        return "shown"
+    left, bottom, right, top = bounds[0] - 1, bounds[1] - 1, bounds[2] + 1, bounds[3] + 1
+    # the share of the glyph's box inside the clip: none is hidden text; a box that only touches the
+    # edge ("目录") is shown; a sliver or a half is a char printed in part, kept so that it is reported
+    width, height = max(rect.right - rect.left, 0.1), max(rect.top - rect.bottom, 0.1)
+    across = (min(rect.right, right) - max(rect.left, left)) / width
+    down = (min(rect.top, top) - max(rect.bottom, bottom)) / height
+    if min(across, down) <= 0.05:
+        return "hidden"
+    return "shown" if min(across, down) >= SHOWN_SHARE else "cut"
 
 
 def read_geometry(page: pdfium.PdfPage, boxes: list[Box]) -> PageGeometry:
