@@ -86,7 +86,7 @@ def read_chars(page: pdfium.PdfPage) -> list[dict]:
     textpage = page.get_textpage()
     handle = textpage.raw
     rect = pdfium_c.FS_RECTF()
-    clips: dict[int, Box | None] = {}
+    clips: dict[tuple[int, ...], Box | None] = {}
     chars = []
     try:
         for index in range(pdfium_c.FPDFText_CountChars(handle)):
@@ -107,19 +107,23 @@ def read_chars(page: pdfium.PdfPage) -> list[dict]:
     return chars
 
 
-def _clip_bounds(text_object) -> Box | None:
-    """The box (page space) a text object's clip path leaves visible: each path's bounding box,
-    intersected (a clip of several paths shows only where they all overlap); None without a clip."""
-    clip = pdfium_c.FPDFPageObj_GetClipPath(text_object)
-    if not clip:
-        return None
+_X, _Y = ctypes.c_float(), ctypes.c_float()
+_X_REF, _Y_REF = ctypes.byref(_X), ctypes.byref(_Y)
+
+
+def _clip_bounds(clip) -> Box | None:
+    """The box (page space) a clip path leaves visible: each path's bounding box, intersected (a clip of
+    several paths shows only where they all overlap)."""
     boxes = []
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = _X, _Y
     for path in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+        count = pdfium_c.FPDFClipPath_CountPathSegments(clip, path)
+        # a rectangle (4 corners, maybe closed by a 5th point) is known from two opposite corners
+        corners = (0, 2) if count in (4, 5) else range(count)
         xs, ys = [], []
-        for index in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, path)):
+        for index in corners:
             segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, path, index)
-            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, _X_REF, _Y_REF):
                 xs.append(x.value)
                 ys.append(y.value)
         if xs:
@@ -132,15 +136,19 @@ def _clip_bounds(text_object) -> Box | None:
 SHOWN_SHARE = 0.8  # of a char's box inside its clip: less is a char printed in part
 
 
-def _shown(handle, index: int, rect, clips: dict[int, Box | None]) -> str:
+def _shown(handle, index: int, rect, clips: dict[tuple[int, ...], Box | None]) -> str:
     """"shown", "cut" (its box crosses the edge of its text object's clip: printed in part) or "hidden"
     (outside it: a producer that overflows a text box repeats the box on the next page and clips it)."""
     text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
-    if not text_object:
+    clip = pdfium_c.FPDFPageObj_GetClipPath(text_object) if text_object else None
+    if not clip:
         return "shown"
-    key = ctypes.cast(text_object, ctypes.c_void_p).value or 0
+    # each text object has its own clip handle but the paths behind them are shared: a clip is known by
+    # its paths' first segments, so each distinct clip is read once
+    key = tuple(ctypes.cast(pdfium_c.FPDFClipPath_GetPathSegment(clip, path, 0), ctypes.c_void_p).value or 0
+                for path in range(pdfium_c.FPDFClipPath_CountPaths(clip)))
     if key not in clips:
-        clips[key] = _clip_bounds(text_object)
+        clips[key] = _clip_bounds(clip)
     bounds = clips[key]
     if bounds is None:
         return "shown"
