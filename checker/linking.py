@@ -114,8 +114,8 @@ def subject_concept(document: Document, statement: Statement) -> str | None:
     vocab = vocabulary()
     words = mapping()["subject"]
     forms = _trimmed(subject_key(document, statement.subject))
-    if any(form in words["totals"] for form in forms):
-        return "合计"
+    if total := next((words["totals"][form] for form in forms if form in words["totals"]), None):
+        return total
     whole = forms[:2]
     for form in whole:
         if (concept := vocab.concept_of(form)) is not None:
@@ -158,8 +158,14 @@ def _hyphen_path(subject: str) -> list[tuple[str, str | None, str]]:
 
 
 def _quoted_path(subject: str) -> list[tuple[str, str | None, str]]:
-    match = QUOTED_SUBJECT.match(normalize(subject))
-    return [(match.group(1), None, "类")] if match else []
+    """"“卫生健康支出”科目" (the quotes may be lost in extraction: "卫生健康支出科目")."""
+    text = normalize(subject)
+    match = QUOTED_SUBJECT.match(text)
+    if match:
+        return [(match.group(1), None, "类")]
+    if text.endswith("科目") and len(text) > 4:
+        return [(strip_ordinal(text[:-2]), None, "类")]
+    return []
 
 
 def _heading_path(statement: Statement) -> list[tuple[str, str | None, str]]:
@@ -310,9 +316,9 @@ def link(document: Document, statement: Statement) -> Located | None:
                 cell, column = figure_column(document, table, row)
                 return located(table, row, cell, column)
         return None
-    concept = subject_concept(document, statement)
-    if concept is None and found is not None and is_generic(document, statement):
-        concept = "合计"  # "支出决算为 0.39 万元" under the 三公 heading: the heading's table's total
+    # "支出决算为 0.39 万元" under the 三公 heading: the heading's table's total
+    generic = found is not None and is_generic(document, statement)
+    concept = "合计" if generic else subject_concept(document, statement)
     if concept is not None:
         places = ([{"table": found[0].kind, "side": found[1]}] if found else []) + homes(concept)
         for place in places:
