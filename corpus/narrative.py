@@ -8,6 +8,9 @@ can still name its file line and page.
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import cache
+from pathlib import Path
 
 from corpus.model import Paragraph, Part, Section, Sentence, Span
 from corpus.segment import PART_HEADING, TOC_LEADER
@@ -19,6 +22,7 @@ LEVEL_PATTERNS = [
     (3, re.compile(r"^(\d{1,2})\s*[、．.](?!\d)\s*")),
     (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")),
 ]
+HEADINGS = Path(__file__).parent / "data" / "headings.toml"
 PARAGRAPH_END = ("。", "！", "？", "!", "?")
 SENTENCE_END = re.compile(r"[。！？；;!?]")
 TITLE_END = re.compile(r"[：:。，,；;]")
@@ -36,9 +40,20 @@ def _heading(line: SourceLine) -> tuple[int, str, str] | None:
             end = TITLE_END.search(rest)
             title = rest[: end.start()] if end and end.start() <= 60 else rest[:60]
             return level, match.group(1), title.strip()
-    if line.heading is not None:
+    if line.heading is not None or _part_title(text):
         return 1, "", text
     return None
+
+
+@cache
+def part_titles() -> tuple[str, ...]:
+    with HEADINGS.open("rb") as handle:
+        return tuple(tomllib.load(handle)["titles"])
+
+
+def _part_title(text: str) -> bool:
+    """A line that is nothing but a part's title, unnumbered ("2026年部门预算编制说明")."""
+    return len(text) <= 30 and not TITLE_END.search(text) and text.endswith(part_titles())
 
 
 def _join(left: str, right: str) -> str:

@@ -223,3 +223,19 @@ def test_text_its_box_hides_is_not_part_of_the_document(name):
 def test_a_line_its_box_cuts_in_half_is_reported_where_it_is_printed():
     findings = [f for f in report("sh-putuo-sifaju-2026-dept-budget.pdf").findings if f.rule == "GJ706"]
     assert [(f.line, f.evidence[0].page) for f in findings] == [(39, 4)]  # （八） at the foot of page 4
+
+
+def test_an_unnumbered_part_title_opens_a_section():
+    # "2026年部门预算编制说明" on a line of its own: the budget figures after it are not part of the
+    # 名词解释 entry "（八）机关运行经费" before it, and its headline totals link to the 收支总表
+    document = parsed(str(extra("sh-putuo-sifaju-2026-dept-budget.txt")))
+    titles = [section.title for part in document.parts for section in part.sections]
+    assert "2026年部门预算编制说明" in titles
+    from checker.rules import CheckContext
+    from checker.runner import _extractor
+
+    context = CheckContext(document, _extractor().statements(document))
+    opening = next(s for s in context.statements if s.subject.endswith("收入预算"))
+    assert opening.top is not None and opening.top.title == "2026年部门预算编制说明"
+    located = context.links[id(opening)]
+    assert (located.table.kind, located.row.label) == ("收支总表", "收入总计")
