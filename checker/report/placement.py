@@ -24,9 +24,12 @@ def checklist(document: Document, findings: list[Finding]) -> list[ChecklistRow]
     lines = document.text.split("\n")
     for part in document.parts:
         for section in part.sections:
+            start = _start_line(section, lines)
+            if any(line == start for line, _ in starts):
+                continue  # the body's heading of a 目录 entry ("2026年部门预算编制说明" under "四、…"): one row
             row = ChecklistRow("内容规范性", f"{section.number}、{section.title}" if section.number else section.title)
             rows.append(row)
-            starts.append((_start_line(section, lines), row))
+            starts.append((start, row))
     by_table: dict[str, ChecklistRow] = {}
     for table in document.tables:
         row = ChecklistRow("内容规范性", f"《{table.title}》")
