@@ -9,8 +9,9 @@ an otherwise consistent table stays a finding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from checker.findings import Finding
 from corpus.model import Table
 
 # A code fragment where a figure should be: "06", "01" (no amount is printed with a leading zero) or a
@@ -28,6 +29,8 @@ class TableReading:
     identities: int  # row and hierarchy identities that could be evaluated
     broken: int
     code_cells: int  # amount cells that hold a classification code
+    # the row and hierarchy identities' outcomes by rule code, which those rules report as they are
+    outcomes: dict[str, list[Finding | str]] = field(default_factory=dict, compare=False)
 
     @property
     def reliable(self) -> bool:
@@ -53,8 +56,8 @@ def code_cells(table: Table) -> int:
 def assess(table: Table) -> TableReading:
     from checker.rules.table_internal import HierarchySum, RowIdentity
 
-    outcomes = [outcome for rule in (RowIdentity(), HierarchySum()) for outcome in rule.table_outcomes(table)]
-    evaluated = [outcome for outcome in outcomes if outcome != "skipped"]
+    by_rule = {rule.code: list(rule().table_outcomes(table)) for rule in (RowIdentity, HierarchySum)}
+    evaluated = [outcome for outcomes in by_rule.values() for outcome in outcomes if outcome != "skipped"]
     broken = sum(1 for outcome in evaluated
                  if not isinstance(outcome, str) and outcome.severity != "rounding")
-    return TableReading(table, len(evaluated), broken, code_cells(table))
+    return TableReading(table, len(evaluated), broken, code_cells(table), by_rule)

@@ -40,12 +40,16 @@ class CheckContext:
         return "\n".join(p.text for p in self.document.paragraphs())
 
     @cached_property
-    def unread(self) -> dict[int, TableReading]:
-        """The tables that were not read reliably (by id), with the evidence that says so."""
+    def readings(self) -> dict[int, TableReading]:
+        """How far each table was read (by id), with its identities' outcomes, evaluated once."""
         from checker.reading import assess
 
-        readings = (assess(table) for table in self.document.tables)
-        return {id(reading.table): reading for reading in readings if not reading.reliable}
+        return {id(table): assess(table) for table in self.document.tables}
+
+    @cached_property
+    def unread(self) -> dict[int, TableReading]:
+        """The tables that were not read reliably (by id), with the evidence that says so."""
+        return {key: reading for key, reading in self.readings.items() if not reading.reliable}
 
     @cached_property
     def links(self) -> dict[int, Located]:
