@@ -13,13 +13,12 @@ A 决算 is compared with its 决算数, never the 预算数 beside it.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 from checker.claims import PATH_LEVEL, Claim, Statement, resolve_path
+from corpus.datafile import load_toml
 from corpus.model import Cell, Document, Row, Section, Table
 from corpus.vocab import normalize, strip_ordinal, vocabulary
 
@@ -30,10 +29,8 @@ HYPHENS = re.compile(r"\s*[-－—–]+\s*")
 QUOTED_SUBJECT = re.compile(r"^[“\"]([^”\"]+)[”\"](?:科目|（类）|\(类\))?")
 
 
-@cache
 def mapping() -> dict:
-    with MAPPING.open("rb") as handle:
-        return tomllib.load(handle)
+    return load_toml(MAPPING)
 
 
 @dataclass

@@ -8,10 +8,9 @@ can still name its file line and page.
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import cache
 from pathlib import Path
 
+from corpus.datafile import load_toml
 from corpus.model import Paragraph, Part, Section, Sentence, Span
 from corpus.segment import PART_HEADING, TOC_LEADER
 from corpus.source import SourceLine
@@ -45,10 +44,8 @@ def _heading(line: SourceLine) -> tuple[int, str, str] | None:
     return None
 
 
-@cache
 def part_titles() -> tuple[str, ...]:
-    with HEADINGS.open("rb") as handle:
-        return tuple(tomllib.load(handle)["titles"])
+    return tuple(load_toml(HEADINGS)["titles"])
 
 
 def _part_title(text: str) -> bool:

@@ -3,18 +3,17 @@ indexed tables hold, as one kind of thing with the knowledge of where its figure
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from corpus.datafile import load_toml
+
 ITEMS = Path(__file__).parent / "data" / "items.toml"
 
 
-@cache
 def items_data() -> dict:
-    with ITEMS.open("rb") as handle:
-        return tomllib.load(handle)
+    return load_toml(ITEMS)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,9 @@ may use for it (full, short, bare, abbreviated), built from its full name with d
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import cache
 from pathlib import Path
 
+from corpus.datafile import load_toml
 from corpus.vocab import normalize
 
 ALIASES = Path(__file__).parent / "data" / "aliases.toml"
@@ -16,10 +15,8 @@ REGION_LEVEL = re.compile(r".+?(?:自治区|自治州|自治县|省|市|地区|�
 LEVEL_SUFFIX = re.compile(r"(?:维吾尔自治区|回族自治区|壮族自治区|自治区|回族自治州|自治州|自治县|省|市|地区|盟|区|县|旗)$")
 
 
-@cache
 def aliases() -> dict:
-    with ALIASES.open("rb") as handle:
-        return tomllib.load(handle)
+    return load_toml(ALIASES)
 
 
 def department_key(name: str) -> str:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from pathlib import Path
+
+from corpus.datafile import load_toml
 
 DATA = Path(__file__).parent / "data"
 
 
-@cache
 def question_words() -> dict:
-    with (DATA / "question.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    return load_toml(DATA / "question.toml")
 
 
 @cache
 def english() -> tuple[re.Pattern, dict[str, str], frozenset[str]]:
-    with (DATA / "english.toml").open("rb") as handle:
-        data = tomllib.load(handle)
+    data = load_toml(DATA / "english.toml")
     phrases = {key.lower(): value for key, value in data["phrases"].items()}
     pattern = re.compile(r"(?<![a-z])(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
                          + r")(?:s|es)?(?![a-z])")

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 from checker.findings import Evidence
 from checker.linking import concept_cell, figure_column, mapping, total_row
 from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, register
+from corpus.datafile import load_toml
 from corpus.model import Document, Table
 
 IDENTITIES = Path(__file__).resolve().parent.parent / "data" / "cross_table.toml"
 
 
-@cache
 def identities() -> list[dict]:
-    with IDENTITIES.open("rb") as handle:
-        return tomllib.load(handle)["identity"]
+    return load_toml(IDENTITIES)["identity"]
 
 
 def locate(document: Document, ref: dict) -> tuple[Table, Decimal, Evidence, str] | str:
