@@ -220,6 +220,25 @@ def test_text_its_box_hides_is_not_part_of_the_document(name):
     assert not [f for f in report(name).findings if f.rule in ("GJ806", "GJ706")]
 
 
+@pytest.mark.parametrize("name", ["sh-putuo-sifaju-2026-dept-budget.pdf", "sh-putuo-finance-2024-dept-final.pdf"])
+def test_what_the_reader_leaves_out_keeps_its_line_number(name, monkeypatch):
+    # hidden text (sifaju's clipped 主要职能 repeat) and marks put back into their line (the ONLYOFFICE 决算)
+    # leave empty lines: lines are numbered as in the whole text layer, so a reviewer's line numbers
+    # survive changes in what the reader shows
+    import pypdfium2 as pdfium
+
+    from corpus.readers import pdf_layout, read_sources
+    from corpus.readers.pdf_geometry import read_chars
+
+    lines = read_sources([str(extra(name))]).lines
+    monkeypatch.setattr(pdf_layout, "_rejoin_marks", lambda grouped: grouped)
+    layer = [pdf_layout.group_lines([dict(char, hidden=False) for char in read_chars(page)]) or [None]
+             for page in pdfium.PdfDocument(str(extra(name)))]
+    assert len(lines) == sum(len(page) for page in layer) + len(layer) - 1  # a form-feed line between pages
+    emptied = sum(not line.text for line in lines) - sum(line is None or not line.text for page in layer for line in page)
+    assert emptied >= 15
+
+
 def test_a_line_its_box_cuts_in_half_is_reported_where_it_is_printed():
     findings = [f for f in report("sh-putuo-sifaju-2026-dept-budget.pdf").findings if f.rule == "GJ706"]
     assert [(f.line, f.evidence[0].page) for f in findings] == [(39, 4)]  # （八） at the foot of page 4

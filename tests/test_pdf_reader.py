@@ -90,12 +90,12 @@ def test_stand_in_page_gives_pdfplumbers_own_grid(name, page):
     import pypdfium2 as pdfium
     from pdfplumber.table import TableFinder
 
-    from corpus.readers.pdf_geometry import path_boxes, read_geometry
+    from corpus.readers.pdf_geometry import path_boxes, read_chars, read_geometry
 
     path = str(extra(name))
     document = pdfium.PdfDocument(path)
     pdfium_page = document[page]
-    stand_in = read_geometry(pdfium_page, path_boxes(pdfium_page))
+    stand_in = read_geometry(pdfium_page, path_boxes(pdfium_page), read_chars(pdfium_page))
     ours = [table.extract() for table in TableFinder(stand_in).tables]
     with pdfplumber.open(path) as pdf:
         theirs = [table.extract() for table in pdf.pages[page].find_tables()]

@@ -50,11 +50,11 @@ def _open(path: str) -> list:
 
 
 def _page_lines(page) -> list[TextLine]:
-    boxes = path_boxes(page)
+    boxes, chars = path_boxes(page), read_chars(page)
+    lines = group_lines(chars)
     if len(boxes) < MIN_TABLE_PATHS:
-        return group_lines(read_chars(page))
-    geometry = read_geometry(page, boxes)
-    lines = group_lines(geometry.chars)
+        return lines
+    geometry = read_geometry(page, boxes, chars)
     attach_rows(lines, grid_rows(geometry))
     return lines
 

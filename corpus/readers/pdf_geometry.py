@@ -97,11 +97,11 @@ def read_chars(page: pdfium.PdfPage) -> list[dict]:
                 continue
             pdfium_c.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
             shown = _shown(handle, index, rect, clips)
-            if shown == "hidden":
-                continue  # text outside its object's clip path is not on the printed page
             x0, top, x1, bottom = _to_display(rect.left, rect.bottom, rect.right, rect.top, rotation, mediabox)
+            # hidden chars (outside their object's clip path: not on the printed page) are kept flagged so
+            # that lines are numbered as in the text layer; line grouping drops them
             chars.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                          "upright": True, "cut": shown == "cut"})
+                          "upright": True, "cut": shown == "cut", "hidden": shown == "hidden"})
     finally:
         textpage.close()
     return chars
@@ -163,7 +163,8 @@ def _shown(handle, index: int, rect, clips: dict[tuple[int, ...], Box | None]) -
     return "shown" if min(across, down) >= SHOWN_SHARE else "cut"
 
 
-def read_geometry(page: pdfium.PdfPage, boxes: list[Box]) -> PageGeometry:
+def read_geometry(page: pdfium.PdfPage, boxes: list[Box], chars: list[dict]) -> PageGeometry:
+    """The stand-in page of `chars` (read_chars) and the rulings of `boxes`; hidden chars are left out."""
     width, height = page.get_size()
     edges = [edge for box in boxes for edge in _path_edges(box)]
-    return PageGeometry((0.0, 0.0, width, height), read_chars(page), edges)
+    return PageGeometry((0.0, 0.0, width, height), [char for char in chars if not char["hidden"]], edges)

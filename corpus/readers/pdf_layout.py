@@ -60,7 +60,8 @@ def _fits(line: TextLine, anchor: float, char: dict) -> bool:
 
 
 def group_lines(chars: list[dict]) -> list[TextLine]:
-    """Chars (spaces included) to text lines, top to bottom; a space only separates words."""
+    """Chars (spaces included) to text lines, top to bottom; a space only separates words; hidden chars
+    (flagged by read_chars) take their place in the grouping and are then dropped."""
     lines: list[TextLine] = []
     anchor = 0.0  # vertical centre of the current line's first char
     for char in sorted(chars, key=_middle):
@@ -75,7 +76,9 @@ def group_lines(chars: list[dict]) -> list[TextLine]:
             anchor = _middle(char)
     lines = _rejoin_marks(lines)
     for line in lines:
-        line.chars.sort(key=lambda char: char["x0"])
+        # hidden text is dropped only now: a line of it stays an empty line, so lines keep the text
+        # layer's numbering (the .txt extraction of the same PDF, a reviewer's line numbers)
+        line.chars = sorted((char for char in line.chars if not char.get("hidden")), key=lambda char: char["x0"])
         line.text = _line_text(line.chars)
     return lines
 
@@ -87,18 +90,19 @@ MARKS = set("，。：；、！？（）“”《》…—一")
 
 def _rejoin_marks(lines: list[TextLine]) -> list[TextLine]:
     """A line of nothing but marks, just below a line of text, each mark in a gap of that line, is put back
-    into it by x. (A paragraph's last "。" wrapped to the next line sits at the margin, under text: kept.)"""
-    out: list[TextLine] = []
+    into it by x; it stays an empty line, so that lines keep the text layer's numbering. (A paragraph's last
+    "。" wrapped to the next line sits at the margin, under text: kept.)"""
+    previous: TextLine | None = None  # the last line that kept its text
     for line in lines:
         marks = [char for char in line.chars if not char["text"].isspace()]
-        previous = out[-1] if out else None
         if (previous is not None and marks and {char["text"] for char in marks} <= MARKS
                 and line.top - previous.bottom < previous.bottom - previous.top
                 and all(_in_gap(previous, char) for char in marks)):
             previous.chars.extend(line.chars)
+            line.chars = []
             continue
-        out.append(line)
-    return out
+        previous = line
+    return lines
 
 
 def _in_gap(line: TextLine, mark: dict) -> bool:
