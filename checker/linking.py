@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from checker.claims import PATH_LEVEL, Claim, Statement, resolve_path
@@ -77,6 +78,7 @@ def same_name(label: str, name: str) -> bool:
     return bool(a) and (a == b or a == b + "支出" or a + "支出" == b)
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels and names are compared for every figure of a document
 def _name_key(text: str) -> str:
     return strip_ordinal(normalize(text)).strip("“”\"'")
 

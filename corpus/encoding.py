@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from charset_normalizer import from_bytes
 
 from corpus.errors import InputError
@@ -38,11 +40,12 @@ def decode_text(data: bytes, path: str) -> str:
 def garbled(text: str) -> bool:
     """Text whose Chinese characters are mostly outside GBK: a font without a usable ToUnicode map gives
     code points scattered over the whole of Unicode, real disclosures almost never leave GBK."""
-    chinese = [char for char in text if ord(char) > 0x2E80 and not char.isspace()]
-    if len(chinese) < 50:
+    chinese = Counter(char for char in text if ord(char) > 0x2E80 and not char.isspace())
+    total = sum(chinese.values())
+    if total < 50:
         return False
-    outside = sum(1 for char in chinese if not _in_gbk(char))
-    return outside > _MAX_OUTSIDE_GBK * len(chinese)
+    outside = sum(count for char, count in chinese.items() if not _in_gbk(char))  # each distinct char once
+    return outside > _MAX_OUTSIDE_GBK * total
 
 
 def _in_gbk(char: str) -> bool:

@@ -83,20 +83,29 @@ def test_shanghai_final_wrapped_cell_continues_its_row():
         [("合计", "54.53"), ("基本支出", "54.53"), ("项目支出", "0.00")]
 
 
-@pytest.mark.parametrize("name, page", [(SIFAJU, 10), (f"{CPPCC}.tables.pdf", 5)])
+@pytest.mark.parametrize("name, page", [(SIFAJU, 10), (f"{CPPCC}.tables.pdf", 5), (PLANNING, 6),
+                                        ("js-prov-procuratorate-2018-dept-budget.pdf", 14)])
 def test_stand_in_page_gives_pdfplumbers_own_grid(name, page):
     """TableFinder is pdfplumber-internal: the stand-in must keep giving what page.find_tables() gives."""
     import pdfplumber
     import pypdfium2 as pdfium
     from pdfplumber.table import TableFinder
 
-    from corpus.readers.pdf_geometry import path_boxes, read_chars, read_geometry
+    from corpus.readers.pdf_cells import find_tables
+    from corpus.readers.pdf_geometry import page_objects, read_chars, read_geometry
+    from corpus.readers.pdf_layout import _extract, _middle
 
     path = str(extra(name))
     document = pdfium.PdfDocument(path)
     pdfium_page = document[page]
-    stand_in = read_geometry(pdfium_page, path_boxes(pdfium_page), read_chars(pdfium_page))
+    stand_in = read_geometry(pdfium_page, page_objects(pdfium_page).boxes, read_chars(pdfium_page))
     ours = [table.extract() for table in TableFinder(stand_in).tables]
     with pdfplumber.open(path) as pdf:
         theirs = [table.extract() for table in pdf.pages[page].find_tables()]
     assert ours and ours == theirs
+    # the reader's own cell search and per-row extraction give pdfplumber's cells and texts
+    fast = find_tables(stand_in)
+    assert [table.cells for table in fast] == [table.cells for table in TableFinder(stand_in).tables]
+    order = sorted(range(len(stand_in.chars)), key=lambda index: _middle(stand_in.chars[index]))
+    middles = [_middle(stand_in.chars[index]) for index in order]
+    assert [_extract(table, stand_in.chars, order, middles) for table in fast] == theirs

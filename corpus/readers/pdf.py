@@ -11,7 +11,7 @@ from __future__ import annotations
 from corpus.encoding import garbled
 from corpus.errors import InputError
 from corpus.numbers import fold_digits
-from corpus.readers.pdf_geometry import path_boxes, read_chars, read_geometry
+from corpus.readers.pdf_geometry import page_objects, read_chars, read_geometry
 from corpus.readers.pdf_layout import TextLine, attach_rows, grid_rows, group_lines
 from corpus.source import Source, SourceLine
 
@@ -50,11 +50,12 @@ def _open(path: str) -> list:
 
 
 def _page_lines(page) -> list[TextLine]:
-    boxes, chars = path_boxes(page), read_chars(page)
+    objects = page_objects(page)
+    chars = read_chars(page, objects.hiding)
     lines = group_lines(chars)
-    if len(boxes) < MIN_TABLE_PATHS:
+    if len(objects.boxes) < MIN_TABLE_PATHS:
         return lines
-    geometry = read_geometry(page, boxes, chars)
+    geometry = read_geometry(page, objects.boxes, chars)
     attach_rows(lines, grid_rows(geometry))
     return lines
 
@@ -65,10 +66,12 @@ def _source(path: str, pages: list[list[TextLine]]) -> Source:
     for page_number, page in enumerate(pages, start=1):
         if page_number > 1:
             lines.append(SourceLine("", len(lines) + 1, page_number))  # the form-feed line
+        folded = []
         for line in page or [TextLine([], 0.0, 0.0)]:  # an empty page is one empty line
             # full-width digits read as ASCII, like the text readers (one character for one: positions hold)
-            lines.append(SourceLine(fold_digits(line.text), len(lines) + 1, page_number, line.cells,
-                                    continued=line.continued, cut=sum(1 for c in line.chars if c.get("cut"))))
-        texts.append("\n".join(fold_digits(line.text) for line in page))
+            folded.append(fold_digits(line.text))
+            lines.append(SourceLine(folded[-1], len(lines) + 1, page_number, line.cells,
+                                    continued=line.continued, cut=sum(1 for c in line.chars if c["cut"])))
+        texts.append("\n".join(folded))
     text = f"\n{PAGE_BREAK}\n".join(texts)
     return Source(path=path, style="pdf", text=text, lines=lines, page_count=len(pages))

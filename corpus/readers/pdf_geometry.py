@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from corpus.readers import pdfium_calls as calls
+
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 # A path thinner than this is one ruling line, not a rectangle with four sides.
@@ -59,45 +61,63 @@ def _path_edges(box: Box) -> list[dict]:
             _edge(x0, top, x0, bottom, "v"), _edge(x1, top, x1, bottom, "v")]
 
 
-def path_boxes(page: pdfium.PdfPage) -> list[Box]:
-    """Display-space bounds of the page's vector path objects (rulings, cell borders, fills).
+@dataclass
+class PageObjects:
+    boxes: list[Box]  # display-space bounds of the page's vector paths (rulings, cell borders, fills)
+    hiding: dict[int, Box]  # text object -> its clip box (page space), where that clip may hide some of it
 
-    Only top-level objects: bounds of objects inside a Form XObject are in the form's space.
+
+def page_objects(page: pdfium.PdfPage) -> PageObjects:
+    """One pass over the page's objects: the bounds of its paths, and the text objects that their clip
+    path may hide in part (on most pages none: each lies inside its clip).
+
+    Only top-level objects: bounds and clips of objects inside a Form XObject are in the form's space, so
+    text in a form is never taken for hidden (comparing its clip with page-space char boxes hid the
+    visible cover titles of the Jiangsu PDFs).
     """
     rotation, mediabox = page.get_rotation() % 360, page.get_mediabox()
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    corners = [ctypes.byref(value) for value in (left, bottom, right, top)]
-    boxes = []
-    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, index)
-        if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_PATH and \
-                pdfium_c.FPDFPageObj_GetBounds(obj, *corners):
-            boxes.append(_to_display(left.value, bottom.value, right.value, top.value, rotation, mediabox))
-    return boxes
+    page_handle = calls.handle(page.raw)
+    path_type, text_type = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT
+    boxes, hiding, out = [], {}, calls.OutFloats()
+    clips: dict[tuple, Box | None] = {}
+    for index in range(calls.count_objects(page_handle)):
+        obj = calls.object_at(page_handle, index)
+        kind = calls.object_type(obj)
+        if kind == path_type and calls.object_bounds(obj, *out.addresses):
+            left, bottom, right, top = out.values
+            boxes.append(_to_display(left, bottom, right, top, rotation, mediabox))
+        elif kind == text_type and (clip := _hiding_clip(obj, clips, out)) is not None:
+            hiding[obj] = clip
+    return PageObjects(boxes, hiding)
 
 
-def read_chars(page: pdfium.PdfPage) -> list[dict]:
+def read_chars(page: pdfium.PdfPage, hiding: dict[int, Box] | None = None) -> list[dict]:
     """The page's text chars with loose boxes (font ascent to descent, like pdfminer's), in stream order.
 
     Chars PDFium generated itself (the spaces and line breaks it guesses) are skipped; spaces that are
-    in the PDF are kept because pdfplumber breaks words at them.
+    in the PDF are kept because pdfplumber breaks words at them. A char of a text object in `hiding`
+    (page_objects) is flagged "hidden" outside its clip, "cut" across its edge. The per-char calls are
+    pdfium_calls'.
     """
+    if hiding is None:
+        hiding = page_objects(page).hiding
     rotation, mediabox = page.get_rotation() % 360, page.get_mediabox()
     textpage = page.get_textpage()
-    handle = textpage.raw
-    rect = pdfium_c.FS_RECTF()
-    clips: dict[tuple[int, ...], Box | None] = {}
+    text_handle = calls.handle(textpage.raw)
+    rect = (ctypes.c_float * 4)()  # an FS_RECTF: left, top, right, bottom (read at once, not by field)
+    rect_address = ctypes.addressof(rect)
     chars = []
     try:
-        for index in range(pdfium_c.FPDFText_CountChars(handle)):
-            if pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
+        count = calls.count_chars(text_handle)
+        for index, text in enumerate(calls.text_of(text_handle, count)):
+            # PDFium generates only spaces and line breaks of its own
+            if text in "\r\n\x00\ufffe" or (text == " " and calls.is_generated(text_handle, index) == 1):
                 continue
-            text = chr(pdfium_c.FPDFText_GetUnicode(handle, index))
-            if text in "\r\n\x00\ufffe":
-                continue
-            pdfium_c.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(rect))
-            shown = _shown(handle, index, rect, clips)
-            x0, top, x1, bottom = _to_display(rect.left, rect.bottom, rect.right, rect.top, rotation, mediabox)
+            calls.loose_char_box(text_handle, index, rect_address)
+            left, upper, right, lower = rect
+            clip = hiding.get(calls.text_object_of(text_handle, index)) if hiding else None
+            shown = "shown" if clip is None else _shown((left, lower, right, upper), clip)
+            x0, top, x1, bottom = _to_display(left, lower, right, upper, rotation, mediabox)
             # hidden chars (outside their object's clip path: not on the printed page) are kept flagged so
             # that lines are numbered as in the text layer; line grouping drops them
             chars.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
@@ -107,25 +127,20 @@ def read_chars(page: pdfium.PdfPage) -> list[dict]:
     return chars
 
 
-_X, _Y = ctypes.c_float(), ctypes.c_float()
-_X_REF, _Y_REF = ctypes.byref(_X), ctypes.byref(_Y)
-
-
-def _clip_bounds(clip) -> Box | None:
+def _clip_bounds(clip: int, out: calls.OutFloats) -> Box | None:
     """The box (page space) a clip path leaves visible: each path's bounding box, intersected (a clip of
     several paths shows only where they all overlap)."""
     boxes = []
-    x, y = _X, _Y
-    for path in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
-        count = pdfium_c.FPDFClipPath_CountPathSegments(clip, path)
+    for path in range(calls.count_clip_paths(clip)):
+        count = calls.count_clip_segments(clip, path)
         # a rectangle (4 corners, maybe closed by a 5th point) is known from two opposite corners
         corners = (0, 2) if count in (4, 5) else range(count)
         xs, ys = [], []
         for index in corners:
-            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, path, index)
-            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, _X_REF, _Y_REF):
-                xs.append(x.value)
-                ys.append(y.value)
+            segment = calls.clip_segment(clip, path, index)
+            if segment and calls.segment_point(segment, out.addresses[0], out.addresses[1]):
+                xs.append(out.values[0])
+                ys.append(out.values[1])
         if xs:
             boxes.append((min(xs), min(ys), max(xs), max(ys)))
     if not boxes:
@@ -133,31 +148,45 @@ def _clip_bounds(clip) -> Box | None:
     return (max(b[0] for b in boxes), max(b[1] for b in boxes), min(b[2] for b in boxes), min(b[3] for b in boxes))
 
 
+def _hiding_clip(text_object: int, clips: dict[tuple, Box | None], out: calls.OutFloats) -> Box | None:
+    """The box (page space, 1 pt of slack) of the text object's clip path when it may hide some of the
+    object's chars; None when it hides none (no clip, or the whole object lies inside it, as on most pages)."""
+    clip = calls.clip_path_of(text_object)
+    if not clip:
+        return None
+    # each text object has its own clip handle but the paths behind them are shared: a clip is known by
+    # its paths' first segments, so each distinct clip is read once
+    paths = calls.count_clip_paths(clip)
+    if paths <= 0:
+        return None
+    key = (calls.clip_segment(clip, 0, 0), calls.clip_segment(clip, 1, 0)) if paths == 2 else \
+        tuple(calls.clip_segment(clip, path, 0) for path in range(paths))
+    if key not in clips:
+        clips[key] = _clip_bounds(clip, out)
+    bounds = clips[key]
+    if bounds is None:
+        return None
+    box = (bounds[0] - 1, bounds[1] - 1, bounds[2] + 1, bounds[3] + 1)
+    if calls.object_bounds(text_object, *out.addresses):
+        left, bottom, right, top = out.values
+        if box[0] <= left and box[1] <= bottom and right <= box[2] and top <= box[3]:
+            return None
+    return box
+
+
 SHOWN_SHARE = 0.8  # of a char's box inside its clip: less is a char printed in part
 
 
-def _shown(handle, index: int, rect, clips: dict[tuple[int, ...], Box | None]) -> str:
+def _shown(char: Box, clip: Box) -> str:
     """"shown", "cut" (its box crosses the edge of its text object's clip: printed in part) or "hidden"
     (outside it: a producer that overflows a text box repeats the box on the next page and clips it)."""
-    text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
-    clip = pdfium_c.FPDFPageObj_GetClipPath(text_object) if text_object else None
-    if not clip:
-        return "shown"
-    # each text object has its own clip handle but the paths behind them are shared: a clip is known by
-    # its paths' first segments, so each distinct clip is read once
-    key = tuple(ctypes.cast(pdfium_c.FPDFClipPath_GetPathSegment(clip, path, 0), ctypes.c_void_p).value or 0
-                for path in range(pdfium_c.FPDFClipPath_CountPaths(clip)))
-    if key not in clips:
-        clips[key] = _clip_bounds(clip)
-    bounds = clips[key]
-    if bounds is None:
-        return "shown"
-    left, bottom, right, top = bounds[0] - 1, bounds[1] - 1, bounds[2] + 1, bounds[3] + 1
+    left, bottom, right, top = clip
+    char_left, char_bottom, char_right, char_top = char  # page space, like the clip
     # the share of the glyph's box inside the clip: none is hidden text; a box that only touches the
     # edge ("目录") is shown; a sliver or a half is a char printed in part, kept so that it is reported
-    width, height = max(rect.right - rect.left, 0.1), max(rect.top - rect.bottom, 0.1)
-    across = (min(rect.right, right) - max(rect.left, left)) / width
-    down = (min(rect.top, top) - max(rect.bottom, bottom)) / height
+    width, height = max(char_right - char_left, 0.1), max(char_top - char_bottom, 0.1)
+    across = (min(char_right, right) - max(char_left, left)) / width
+    down = (min(char_top, top) - max(char_bottom, bottom)) / height
     if min(across, down) <= 0.05:
         return "hidden"
     return "shown" if min(across, down) >= SHOWN_SHARE else "cut"

@@ -8,6 +8,7 @@ is joined to the text lines whose vertical centre falls inside it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from corpus.numbers import is_amount_token
@@ -49,35 +50,33 @@ def _middle(char: dict) -> float:
     return (char["top"] + char["bottom"]) / 2
 
 
-def _fits(line: TextLine, anchor: float, char: dict) -> bool:
-    """Same line when each one's vertical centre lies inside the other's extent.
-
-    Both directions are checked so that a line cannot creep downwards char by char; a baseline-shifted
-    run of digits beside CJK text (they overlap by more than half) stays on its line.
-    """
-    middle = _middle(char)
-    return line.top <= middle <= line.bottom and char["top"] <= anchor <= char["bottom"]
-
-
 def group_lines(chars: list[dict]) -> list[TextLine]:
     """Chars (spaces included) to text lines, top to bottom; a space only separates words; hidden chars
-    (flagged by read_chars) take their place in the grouping and are then dropped."""
+    (flagged by read_chars) take their place in the grouping and are then dropped.
+
+    A char joins the current line when each one's vertical centre lies inside the other's extent. Both
+    directions are checked so that a line cannot creep downwards char by char; a baseline-shifted run of
+    digits beside CJK text (they overlap by more than half) stays on its line.
+    """
     lines: list[TextLine] = []
+    line: TextLine | None = None
     anchor = 0.0  # vertical centre of the current line's first char
     for char in sorted(chars, key=_middle):
+        top, bottom = char["top"], char["bottom"]
+        middle = (top + bottom) / 2
         blank = char["text"].isspace()
-        if lines and _fits(lines[-1], anchor, char):
-            line = lines[-1]
+        if line is not None and line.top <= middle <= line.bottom and top <= anchor <= bottom:
             line.chars.append(char)
             if not blank:
-                line.top, line.bottom = min(line.top, char["top"]), max(line.bottom, char["bottom"])
+                line.top, line.bottom = min(line.top, top), max(line.bottom, bottom)
         elif not blank:
-            lines.append(TextLine([char], char["top"], char["bottom"]))
-            anchor = _middle(char)
+            line = TextLine([char], top, bottom)
+            lines.append(line)
+            anchor = middle
     lines = _rejoin_marks(lines)
     for line in lines:
-        # hidden text is dropped only now: a line of it stays an empty line, so lines keep the text
-        # layer's numbering (the .txt extraction of the same PDF, a reviewer's line numbers)
+        # hidden text is dropped only now: a line of it stays an empty line, so lines keep the numbering
+        # of the whole text layer (a reviewer's line numbers hold when what the reader shows changes)
         line.chars = sorted((char for char in line.chars if not char.get("hidden")), key=lambda char: char["x0"])
         line.text = _line_text(line.chars)
     return lines
@@ -135,11 +134,13 @@ def _cell_text(cell: str | None) -> str:
 
 def grid_rows(page: PageGeometry) -> list[GridRow]:
     """Every row of every ruled table on the page with its cells ('' for empty and merged cells)."""
-    from pdfplumber.table import TableFinder
+    from corpus.readers.pdf_cells import find_tables
 
     rows = []
-    for table in TableFinder(page).tables:  # type: ignore[arg-type]  # the stand-in has what it reads
-        texts = table.extract()
+    by_middle = sorted(range(len(page.chars)), key=lambda index: _middle(page.chars[index]))
+    middles = [_middle(page.chars[index]) for index in by_middle]
+    for table in find_tables(page):
+        texts = _extract(table, page.chars, by_middle, middles)
         if max(len(row) for row in texts) < 2:
             continue  # a framed paragraph, not a table
         bands = [(column.bbox[0], column.bbox[2]) for column in table.columns]
@@ -149,6 +150,62 @@ def grid_rows(page: PageGeometry) -> list[GridRow]:
                 continue  # one cell across the table: a title or note band inside the frame, not a row
             rows.append(GridRow(row.bbox, boxes, [_cell_text(cell) for cell in cells], bands=bands))
     return rows
+
+
+def _extract(table, chars: list[dict], by_middle: list[int], middles: list[float]) -> list[list[str | None]]:
+    """pdfplumber's `Table.extract`, cell for cell, but each row looks only at the chars whose vertical
+    centre falls in its band (found by bisection) instead of testing every char of the page."""
+    texts = []
+    for row in table.rows:
+        left, top, right, bottom = row.bbox
+        inside = sorted(by_middle[bisect_left(middles, top):bisect_left(middles, bottom)])  # stream order
+        # each char's centre once per row, not once per cell
+        placed = [(x, _middle(char), char) for char in (chars[index] for index in inside)
+                  if left <= (x := _centre(char)) < right]
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            cell_chars = [char for x, y, char in placed if x0 <= x < x1 and top <= y < bottom]
+            cells.append(_text_of_cell(cell_chars) if cell_chars else "")
+        texts.append(cells)
+    return texts
+
+
+LINE_TOLERANCE = 3.0  # pdfplumber's default y_tolerance: tops further apart are another line
+
+
+def _text_of_cell(chars: list[dict]) -> str:
+    """pdfplumber's `utils.extract_text` of a cell's chars. A one-line cell (every top within the line
+    tolerance, no ligature to expand) is read here by the same word rules, without pdfplumber's text map,
+    which is most of a table's reading time; anything else goes to pdfplumber."""
+    from pdfplumber import utils
+
+    tops = [char["top"] for char in chars]
+    if max(tops) - min(tops) > LINE_TOLERANCE or any(char["text"] in utils.text.LIGATURES for char in chars):
+        return utils.extract_text(chars)
+    words: list[str] = []
+    word: list[dict] = []
+    for char in sorted(chars, key=lambda char: char["x0"]):
+        if char["text"].isspace():
+            if word:
+                words.append("".join(c["text"] for c in word))
+            word = []
+        elif word and (char["x0"] < word[-1]["x0"] or char["x0"] > word[-1]["x1"] + WORD_GAP
+                       or abs(char["top"] - word[-1]["top"]) > LINE_TOLERANCE):
+            words.append("".join(c["text"] for c in word))
+            word = [char]
+        else:
+            word.append(char)
+    if word:
+        words.append("".join(c["text"] for c in word))
+    return " ".join(words)
+
+
+def _centre(char: dict) -> float:
+    return (char["x0"] + char["x1"]) / 2
 
 
 def _fill_merged(row: GridRow, line: TextLine) -> list[str]:
