@@ -28,7 +28,18 @@ PREVIOUS = re.compile(r"(?:执行数|上年预算数?|上年决算数?|上一年
 SUBJECT_TAIL = re.compile(r"(?:的)?(?:预算数|决算数|预算安排|安排|合计|总额|金额|为|是|共计|共|总计)+$")
 PATH_LEVEL = re.compile(r"([^（）()]+?)[（(](\d*)\s*(类|款|项)[）)]")
 YEAR = re.compile(r"(20\d{2})\s*年")
+YEAR_OPENING = re.compile(r"\s*20\d{2}\s*年")
 MAY_CLAIM = re.compile(r"\d|持平|其中")
+# Ordinals that number list items, by kind: "（三）" follows "（二）", "3." follows "2."
+ORDINAL_KINDS = [("（一）", re.compile(r"^[（(][一二三四五六七八九十]+[）)]")), ("（1）", re.compile(r"^[（(]\d+[）)]")),
+                 ("一、", re.compile(r"^[一二三四五六七八九十]+[、.．]")), ("1.", re.compile(r"^\d+[、.．](?!\d)")),
+                 ("一是", re.compile(r"^[一二三四五六七八九十]是"))]
+
+
+def ordinal_kind(text: str) -> str | None:
+    """The kind of ordinal the text starts with ("（一）", "1." …), or None."""
+    text = text.lstrip()
+    return next((kind for kind, pattern in ORDINAL_KINDS if pattern.match(text)), None)
 
 
 @dataclass
@@ -58,6 +69,7 @@ class Statement:
     top: Section | None = None  # the level-1 section (一、…) it belongs to
     opens_list: bool = False  # the clause ends with "其中：" – the figures after it are its parts
     breaks_list: bool = False  # follows "…中，" (a sub-list) or names the body again (本部门…)
+    ordinal: str | None = None  # the kind of ordinal its clause starts with ("（一）", "1." …)
     in_list_of: Statement | None = None
 
     def first(self, kind: str) -> Claim | None:
@@ -167,6 +179,7 @@ class ClaimExtractor:
             subject = clean_subject(subject_text)
             if pending and (not subject or RESTATING.match(subject) or PREVIOUS.search(normalize(subject_text))):
                 current = self._new_statement(clean_subject(pending), part, section, paragraph, sentence)
+                current.ordinal = ordinal_kind(pending)
                 statements.append(current)
             pending = ""
             stated_year = YEAR.search(subject_text)
@@ -179,6 +192,7 @@ class ClaimExtractor:
             if subject and not RESTATING.match(subject) and not previous_amount:
                 current = self._new_statement(subject, part, section, paragraph, sentence)
                 current.breaks_list = sub_list or subject.startswith(("本部门", "本单位", "我部门", "我单位"))
+                current.ordinal = ordinal_kind(subject_text)
                 sub_list = False
                 statements.append(current)
             if current is None:
@@ -258,12 +272,17 @@ def _paragraphs(document: Document):
 
 
 def _link_lists(statements: list[Statement], department: str) -> None:
-    """Statements after a "…，其中：" in the same section are parts of that statement, until a statement
-    that names the department again ("2024 年，XX总工会面向中小企业…") starts a new topic."""
+    """Statements after a "…，其中：" in the same section are parts of that statement, until one starts a
+    new topic: it names the department again ("2024 年，XX总工会面向中小企业…"), its paragraph opens with a
+    year ("2018年政府性基金预算收入…" after the 一般公共预算 paragraph), or it is numbered like the
+    list's owner ("（三）公务接待费" after "（二）公务用车购置及运行费…其中：": the owner's sibling)."""
     owner: Statement | None = None
     for statement in statements:
         new_topic = statement.breaks_list or (bool(department) and department in normalize(statement.subject))
-        if owner is not None and (statement.section is not owner.section or new_topic or statement.opens_list):
+        if owner is not None and (statement.section is not owner.section or new_topic or statement.opens_list
+                                  or (owner.ordinal is not None and statement.ordinal == owner.ordinal)
+                                  or (statement.paragraph is not owner.paragraph
+                                      and YEAR_OPENING.match(statement.paragraph.text))):
             owner = None
         if owner is not None and statement is not owner:
             statement.in_list_of = owner

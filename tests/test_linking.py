@@ -258,3 +258,18 @@ def test_an_unnumbered_part_title_opens_a_section():
     assert opening.top is not None and opening.top.title == "2026年部门预算编制说明"
     located = context.links[id(opening)]
     assert (located.table.kind, located.row.label) == ("收支总表", "收入总计")
+
+
+@pytest.mark.parametrize(("name", "owner", "outsider"), [
+    # the 一般公共预算 paragraph's 其中 list ends where the next paragraph opens with a year
+    ("cq-transport-commission-2018-dept-budget-NARRATIVE-ONLY.txt", "一般公共预算财政拨款支出", "政府性基金预算收入"),
+    # "（三）公务接待费" is the sibling of "（二）公务用车购置及运行费…其中：", not one of its parts
+    ("sh-putuo-wanli-street-2025-dept-budget.pdfparse.txt", "公务用车购置及运行费", "公务接待费"),
+])
+def test_a_list_ends_where_a_new_topic_starts(name, owner, outsider):
+    from checker.runner import _extractor
+
+    statements = _extractor().statements(parsed(str(extra(name))))
+    parts = {s.subject for s in statements if s.in_list_of is not None and s.in_list_of.subject == owner}
+    assert len(parts) >= 2 and outsider not in parts
+    assert not [f for f in report(name).findings if f.rule == "GJ301"]
