@@ -1,4 +1,4 @@
-"""How far each table was read, judged from the table's own evidence.
+"""How far each table, and the narrative's punctuation, was read, judged from their own evidence.
 
 A table whose identities fail broadly, or whose amount cells hold classification codes, was misread
 (labels and figures on separate lines, cells that vanished from the text layer), not filled in wrong 25
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from checker.findings import Finding
-from corpus.model import Table
+from corpus.model import Document, Paragraph, Table
 
 # A code fragment where a figure should be: "06", "01" (no amount is printed with a leading zero) or a
 # bare 类 code "201" in a table whose figures carry decimals.
@@ -61,3 +62,32 @@ def assess(table: Table) -> TableReading:
     broken = sum(1 for outcome in evaluated
                  if not isinstance(outcome, str) and outcome.severity != "rounding")
     return TableReading(table, len(evaluated), broken, code_cells(table), by_rule)
+
+
+# The narrative's punctuation: some text extractions (pdfplumber on the ONLYOFFICE 决算) set a line's
+# full-width marks and figures on a line of their own below it ("七、财政拨款 三公 经费…" / "“ ”"), so
+# quotes, stops and commas are no longer where they were printed.
+_TOKEN = r"(?:[“”‘’（）《》，。：；、！？…—]|\d[\d,]*(?:\.\d+)?%?)"
+MARKS_ONLY = re.compile(rf"{_TOKEN}(?: {_TOKEN})*")
+A_MARK = re.compile(r"[“”‘’（）《》，。：；、！？…—]")
+HOLE = re.compile(r"[\u4e00-\u9fff] | [\u4e00-\u9fff]")  # a gap beside CJK: where a mark was
+DISPLACED_AT_LEAST = 5  # a paragraph's last "。" wrapped onto a line of its own happens once or twice
+
+
+def displaced_marks(document: Document) -> list[tuple[str, int, int | None]]:
+    """The lines (text, line, page) of the narrative that hold only marks and figures belonging in the
+    gaps of the line above."""
+    found = []
+    for paragraph in document.paragraphs():
+        pieces = printed_lines(paragraph)
+        for (above, _, _), piece in pairwise(pieces):
+            if MARKS_ONLY.fullmatch(piece[0]) and A_MARK.search(piece[0]) and HOLE.search(above):
+                found.append(piece)
+    return found
+
+
+def printed_lines(paragraph: Paragraph) -> list[tuple[str, int, int | None]]:
+    """The paragraph's text line by line as it was printed: (text, line, page)."""
+    bounds = [start for start, _, _ in paragraph.line_map] + [len(paragraph.text)]
+    return [(paragraph.text[a:b].strip(), number, page)
+            for (a, number, page), b in zip(paragraph.line_map, bounds[1:])]

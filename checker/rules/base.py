@@ -60,6 +60,27 @@ class CheckContext:
                  if statement.subject and stated_amount(statement) is not None)
         return {id(statement): located for statement, located in found if located is not None}
 
+    @cached_property
+    def displaced_marks(self) -> list[tuple[str, int, int | None]]:
+        """Narrative lines holding only marks and figures moved out of the line above (by the extraction)."""
+        from checker.reading import displaced_marks
+
+        return displaced_marks(self.document)
+
+    @property
+    def punctuation_read(self) -> bool:
+        """Whether the narrative's marks are where they were printed: checks of punctuation need it."""
+        from checker.reading import DISPLACED_AT_LEAST
+
+        return len(self.displaced_marks) < DISPLACED_AT_LEAST
+
+    def unless_marks_displaced(self, outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+        """A punctuation check's outcomes, or one skip when the narrative's marks were moved (GJ800)."""
+        if self.punctuation_read:
+            yield from outcomes
+        else:
+            yield "skipped: 正文的标点被文字层移到单独的行"
+
     def trusted(self, table: Table | None) -> bool:
         return table is not None and id(table) not in self.unread
 

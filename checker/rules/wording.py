@@ -9,6 +9,7 @@ from itertools import pairwise
 from checker.claims import YEAR
 from checker.findings import Evidence
 from checker.linking import by_path, mapping
+from checker.reading import printed_lines
 from checker.rules.base import (
     CheckContext,
     Outcome,
@@ -93,6 +94,28 @@ class SubjectNameMatchesTable(Rule):
 
 
 @register
+class NarrativeMarksRead(Rule):
+    """The narrative's punctuation sits where it was printed. Some text extractions set a line's
+    full-width marks and figures on a line of their own below it ("七、财政拨款 三公 经费…" over "“ ”");
+    quotes, stops and commas then cannot be checked, and this one note says so instead of a finding for
+    every displaced mark (GJ804, GJ805 and GJ807 count as skipped)."""
+
+    code = "GJ800"
+    fixtures = (("extra:sh-putuo-finance-2024-dept-final.txt", 61, "note"), ("seed:002", None, "passes"))
+    name = "narrative-marks-read"
+    family = "wording"
+    severity = "note"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        if context.punctuation_read:
+            yield "passed"
+            return
+        text, line, page = context.displaced_marks[0]
+        yield self.finding(f"正文有 {len(context.displaced_marks)} 行只有标点和数字（文字层把它们移出了所在的行，"
+                           f"如第 {line} 行的 {text}），标点检查不计入结果", [Evidence("text", line, line, page, text)])
+
+
+@register
 class ScopeWording(PatternRule):
     """A 单位 (unit) disclosure speaks of itself as a 部门 ("部门预算安排购置车辆"): the wording of the
     department template was left in."""
@@ -125,6 +148,9 @@ class DoubledPunctuation(PatternRule):
     severity = "warning"
     pattern = DOUBLED
 
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        return context.unless_marks_displaced(super().check(context))
+
     def message(self, text: str) -> str:
         return f"标点重复：“{text}”"
 
@@ -143,6 +169,9 @@ class UnbalancedQuotes(Rule):
     severity = "warning"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
+        return context.unless_marks_displaced(self._check(context))
+
+    def _check(self, context: CheckContext) -> Iterator[Outcome]:
         for paragraph in context.document.paragraphs():
             opened, closed = paragraph.text.count("“"), paragraph.text.count("”")
             if opened == closed:
@@ -194,7 +223,10 @@ class MissingFullStop(Rule):
     severity = "warning"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        pieces = [_pieces(paragraph) for paragraph in context.document.paragraphs()]
+        return context.unless_marks_displaced(self._check(context))
+
+    def _check(self, context: CheckContext) -> Iterator[Outcome]:
+        pieces = [printed_lines(paragraph) for paragraph in context.document.paragraphs()]
         lengths = sorted(len(piece) for group in pieces for piece, _, _ in group)
         if len(lengths) < 20:
             yield "skipped"
@@ -216,10 +248,3 @@ class MissingFullStop(Rule):
                                    stated=piece[-12:], expected=piece[-12:] + "。")
         if not found:
             yield "passed"
-
-
-def _pieces(paragraph) -> list[tuple[str, int, int | None]]:
-    """The paragraph's text line by line as it was printed: (text, line, page)."""
-    bounds = [start for start, _, _ in paragraph.line_map] + [len(paragraph.text)]
-    return [(paragraph.text[a:b].strip(), number, page)
-            for (a, number, page), b in zip(paragraph.line_map, bounds[1:])]
