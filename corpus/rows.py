@@ -96,10 +96,19 @@ def has_figures(line: SourceLine) -> bool:
     return any(is_amount_token(token) for token in tokens_of(line))
 
 
+CODE_FRAGMENT = re.compile(r"\d{1,3}")  # a 类/款/项 part: "7 11 02 事业单位医疗" (a 类 code printed wrong)
+
+
 def parse_token_line(line: SourceLine) -> RawRow:
     code, rest = split_code(line.text.strip())
-    row = RawRow([line], code)
-    for token in rest.split():
+    tokens = rest.split()
+    if code is None and tokens and _bare_code(tokens, 0):
+        code, tokens = tokens[0], tokens[1:]  # "2080505 6.18 6.18": its name wrapped above and below
+    # code parts before the name that make no code are part of the label, as in the PDF's grid
+    lead = next((i for i, token in enumerate(tokens) if not CODE_FRAGMENT.fullmatch(token)), len(tokens))
+    fragments = lead if code is None and 0 < lead < len(tokens) and not _is_figure(tokens[lead]) else 0
+    row = RawRow([line], code, tokens[:fragments])
+    for token in tokens[fragments:]:
         if is_amount_token(token):
             row.figures.append(Figure(token, line))
         elif token in PLACEHOLDERS:
@@ -164,6 +173,14 @@ def assemble_token_rows(lines: list[SourceLine]) -> list[RawRow]:
         piece = parse_token_line(line)
         last = rows[-1] if rows else None
         figures_only = piece.code is None and piece.figures and not piece.label_parts
+        if last is not None and not last.figures and last.code is None and last.label_parts \
+                and piece.code is not None and piece.figures and not piece.label_parts:
+            # the code and figures of a row whose name wrapped around them ("机关事业单位基本养老保险缴费" /
+            # "2080505 6.18 6.18" / "支出")
+            last.code = piece.code
+            last.lines.append(line)
+            last.figures.extend(piece.figures)
+            continue
         if last is not None and not last.figures and piece.code is None and (last.code is not None or figures_only):
             # the name or the figures of a row, wrapped onto this line ("合计" / "13,649.07")
             last.lines.append(line)

@@ -273,3 +273,21 @@ def test_a_list_ends_where_a_new_topic_starts(name, owner, outsider):
     parts = {s.subject for s in statements if s.in_list_of is not None and s.in_list_of.subject == owner}
     assert len(parts) >= 2 and outsider not in parts
     assert not [f for f in report(name).findings if f.rule == "GJ301"]
+
+
+def test_a_row_whose_name_wraps_around_its_code_and_figures_is_one_row():
+    # "机关事业单位基本养老保险缴费" / "2080505 6.18 6.18" / "支出": the code leads the figures' line
+    table = parsed(str(extra("sh-putuo-socialwork-2024-dept-final.txt"))).table("收入总表")
+    row = next(row for row in table.rows if row.code == "2080505")
+    assert row.label == "机关事业单位基本养老保险缴费支出" and [c.printed for c in row.cells] == ["6.18", "6.18"]
+    assert not [f for f in report("sh-putuo-socialwork-2024-dept-final.txt").findings
+                if f.rule == "GJ502" and f.severity == "error"]
+
+
+def test_code_parts_that_make_no_code_are_not_figures():
+    # "7 11 02 事业单位医疗 503,724 503,724": the 类 code printed as "7"; the PDF's grid reads the same row
+    for form in ("txt", "pdf"):
+        table = parsed(str(extra(f"sh-putuo-welfarehome-2024-unit-budget.{form}"))).table("一般公共预算支出表")
+        row = next(row for row in table.rows if "事业单位医疗" in row.label and "行政" not in row.label)
+        assert [(c.column, c.printed) for c in row.cells] == [("合计", "503,724"), ("基本支出", "503,724")], form
+    assert not [f for f in report("sh-putuo-welfarehome-2024-unit-budget.txt").findings if f.rule == "GJ501"]
