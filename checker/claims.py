@@ -23,8 +23,9 @@ DOWN = {"减少", "下降", "降低", "减", "减幅"}
 FLAT = {"持平"}
 # Words a clause may open with that name no new subject: "2026年预算安排 X 万元" restates the running one.
 RESTATING = re.compile(r"^(?:\d{4}年)?(?:当年|本年|今年)?(?:预算|决算)?(?:数|安排|为|是|合计|总额|金额|总计|共|共计|)*$")
-# last year's figure given as a value: "2025年当年预算执行数为 X", "上年预算数为 X"
-PREVIOUS = re.compile(r"(?:执行数|上年预算数?|上年决算数?|上一年度?|年初预算数?)(?:为|是)?$")
+# a figure the stated one is compared with, given as a value: last year's ("2025年当年预算执行数为 X", "上年预算数为 X"),
+# or in a 决算 the budget it was executed against ("年初预算为 X", "全年预算为 Y，支出决算为 Z")
+PREVIOUS = re.compile(r"(?:执行数|上年预算数?|上年决算数?|上一年度?|年初预算数?|全年预算数?|调整预算数?)(?:为|是)?$")
 SUBJECT_TAIL = re.compile(r"(?:的)?(?:预算数|决算数|预算安排|安排|合计|总额|金额|为|是|共计|共|总计)+$")
 PATH_LEVEL = re.compile(r"([^（）()]+?)[（(](\d*)\s*(类|款|项)[）)]")
 YEAR = re.compile(r"(20\d{2})\s*年")
@@ -166,6 +167,7 @@ class ClaimExtractor:
                 elif words and words[-1] in ("，", ",") and len(words) > 1 and words[-2].endswith("中"):
                     sub_list = True  # "财政拨款支出预算中，…": a sub-list, not more parts of the list before
                 continue
+            start, figures = self._past_unit_counts(doc, start, figures)
             first_figure = min((s for label, s, _ in figures if label != "DIRECTION"), default=end)
             direction_at = next((s for label, s, _ in figures if label == "DIRECTION"), None)
             # 比/较/与 compare only when a direction word follows ("医疗卫生与计划生育支出" names one item)
@@ -231,6 +233,22 @@ class ClaimExtractor:
             if words and words[-1] in ("：", ":") and "其中" in "".join(words):
                 current.opens_list = True
         return statements
+
+    def _past_unit_counts(self, doc, start: int, figures: list) -> tuple[int, list]:
+        """"XX下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为217.83万元": counts of units that
+        lead a clause before the item its amount is about. The clause's statement then starts after the
+        last count, so that its subject is the item ("…的机关运行经费预算"), not the body's name."""
+        leading = sorted((f for f in figures if f[0] != "DIRECTION"), key=lambda f: f[1])
+        money = next((s for label, s, _ in leading if label == "MONEY"), None)
+        if not leading or leading[0][0] != "COUNT" or money is None:
+            return start, figures
+        from checker.linking import mapping  # linking reads statements: imported when first needed
+
+        after = max((e for label, s, e in leading if label == "COUNT" and s < money), default=start)
+        named = {concept for _, concept in self.vocab.find_concepts(normalize(doc[after:money].text))}
+        if not named - set(mapping()["subject"]["funds"]):
+            return start, figures
+        return after, [f for f in figures if f[1] >= after]
 
     def _new_statement(self, subject: str, part, section, paragraph, sentence) -> Statement:
         path = resolve_path(subject)

@@ -199,23 +199,50 @@ def ancestors(statement: Statement) -> list[Section]:
 
 def by_path(table: Table, path: list[tuple[str, str | None, str]]) -> Row | None:
     """The row a path names: by its full code where the text gives codes, else name by name down the tree
-    from whichever level the path starts at. None when no row, or several different rows, match."""
+    from whichever level the path starts at. A level whose name the table does not use (a renamed 科目,
+    a wrong 款 name: "住房保障支出（款）住房公积金（项）" under 221 住房改革支出) is passed over when the
+    levels below it name one row; a last level is also found by a name close to the table's ("其他国土资源
+    事务支出" for 其他自然资源事务支出, one such child only). None when no row, or several rows, match."""
     codes = [code for _, code, _ in path]
     if path and all(codes) and path[0][2] == "类":
         code = "".join(code.zfill(2) if i else code for i, code in enumerate(codes))
         return next((row for row in table.rows if row.code == code), None)
     coded = [row for row in table.rows if row.code]
     chains: list[Row] = []
+    skipped = 0  # levels passed over since the last match
     for depth, (name, code, _) in enumerate(path):
-        matches = [row for row in coded if same_name(row.label, name)
-                   and (not code or (row.code or "").endswith(code.zfill(2) if len(code) < 3 else code))
-                   and (depth == 0 or any(len(row.code or "") == len(parent.code or "") + 2
-                                          and (row.code or "").startswith(parent.code or "") for parent in chains))]
+        below = [row for row in coded if depth == 0 or any(_under(row, parent, skipped + 1) for parent in chains)]
+        matches = [row for row in below if same_name(row.label, name)
+                   and (not code or (row.code or "").endswith(code.zfill(2) if len(code) < 3 else code))]
+        if not matches and depth and depth == len(path) - 1:
+            matches = _close_names(below, name)
         if not matches:
-            return None
-        chains = matches
+            if depth == 0 or depth == len(path) - 1:
+                return None
+            skipped += 1
+            continue
+        chains, skipped = matches, 0
     codes_found = {row.code for row in chains}
     return chains[0] if len(codes_found) == 1 else None
+
+
+CLOSE_NAME = 0.75  # SequenceMatcher ratio of two 科目 names that differ by a renamed word or two
+
+
+def _under(row: Row, parent: Row, levels: int) -> bool:
+    """`row` is `levels` levels below `parent` (each level adds two digits to the code)."""
+    code, parent_code = row.code or "", parent.code or ""
+    return len(code) == len(parent_code) + 2 * levels and code.startswith(parent_code)
+
+
+def _close_names(rows: list[Row], name: str) -> list[Row]:
+    """The one row whose name is close to `name`, or none."""
+    from difflib import SequenceMatcher
+
+    key = _name_key(name)
+    scored = [(SequenceMatcher(None, _name_key(row.label), key).ratio(), row) for row in rows]
+    close = [row for ratio, row in scored if ratio >= CLOSE_NAME]
+    return close if len(close) == 1 else []
 
 
 # ------------------------------------------------------------------ tables and cells
@@ -231,6 +258,25 @@ def section_table(document: Document, statement: Statement) -> tuple[Table, str 
                 if table is not None:
                     return table, entry.get("side")
     return None
+
+
+def section_kinds(statement: Statement) -> list[str]:
+    """The table kinds the statement's headings restate, its own heading first, whether or not the
+    document prints them."""
+    return [entry["table"] for section in reversed(ancestors(statement)) for entry in mapping()["section"]
+            if any(word in section.title for word in entry["match"])]
+
+
+def _prints(table: Table | None, concept: str | None) -> bool:
+    """The table exists and, for an item, has a column or a row for it (a 决算's 三公 table has no
+    机关运行经费 column; the 预算's has)."""
+    if table is None:
+        return False
+    totals = mapping()["totals"]
+    if concept is None or table.kind in totals.get(concept, []) or concept in mapping()["subject"]["totals"].values():
+        return True  # a grand total is printed wherever its table is
+    return any(concept in column.key.split(":") for column in table.columns) or \
+        any(row.concept == concept for row in table.rows) or concept in mapping()["parts"]
 
 
 def figure_column(document: Document, table: Table, row: Row, concept: str | None = None) -> tuple[Cell | None, str]:
@@ -378,8 +424,9 @@ def coverage(document: Document, statements: list[Statement], links: dict[int, L
             result.linked += 1
             continue
         concept = subject_concept(document, statement)
-        tables = [place["table"] for place in homes(concept)] if concept else []
-        why = "no table" if tables and not any(document.table(kind) for kind in tables) else "not found"
+        kinds = [place["table"] for place in homes(concept)] if concept else section_kinds(statement)[:1]
+        printed = any(_prints(document.table(kind), concept) for kind in kinds)
+        why = "no table" if kinds and not printed else "not found"
         claim = stated.claim
         result.unlinked.append(Unlinked(claim.span.line, statement.subject, claim.printed, claim.unit, why))
     return result

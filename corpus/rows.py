@@ -169,17 +169,28 @@ def parse_grid_line(line: SourceLine, column_of: dict[int, int]) -> RawRow:
 def assemble_token_rows(lines: list[SourceLine]) -> list[RawRow]:
     """Join a row's pieces that PDF extraction put on several lines (code, wrapped name, figures)."""
     rows: list[RawRow] = []
-    for line in lines:
-        piece = parse_token_line(line)
+    pieces = [parse_token_line(line) for line in lines]
+    for index, piece in enumerate(pieces[:-1]):
+        if _code_alone(piece) and pieces[index + 1].label_parts and pieces[index + 1].code is None:
+            piece.code, piece.figures = piece.figures[0].printed, []  # "22102" above "住房改革支出 461.08 …"
+    around: set[int] = set()  # rows whose name wrapped around their code-and-figures line
+    # a table whose names wrap around their code-and-figures lines has such lines without a name; in the
+    # others a name starts on its code line and only its tail wraps below
+    wraps_around_figures = any(_headless(piece) for piece in pieces)
+    for index, piece in enumerate(pieces):
+        line = piece.lines[0]
         last = rows[-1] if rows else None
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
         figures_only = piece.code is None and piece.figures and not piece.label_parts
         if last is not None and not last.figures and last.code is None and last.label_parts \
-                and piece.code is not None and piece.figures and not piece.label_parts:
-            # the code and figures of a row whose name wrapped around them ("机关事业单位基本养老保险缴费" /
-            # "2080505 6.18 6.18" / "支出")
+                and piece.code is not None and piece.figures and (wraps_around_figures or _headless(piece)):
+            # the code and figures of a row whose name wrapped around them ("社会保障和就" / "208 754.75 …" /
+            # "业支出", or "机关事业单位" / "2080505 基本养老保险 446.11 …" / "缴费支出")
             last.code = piece.code
             last.lines.append(line)
+            last.label_parts[-1] += "".join(piece.label_parts)  # one name, wrapped
             last.figures.extend(piece.figures)
+            around.add(id(last))
             continue
         if last is not None and not last.figures and piece.code is None and (last.code is not None or figures_only):
             # the name or the figures of a row, wrapped onto this line ("合计" / "13,649.07")
@@ -187,21 +198,50 @@ def assemble_token_rows(lines: list[SourceLine]) -> list[RawRow]:
             last.label_parts.extend(piece.label_parts)
             last.figures.extend(piece.figures)
             continue
-        short_tail = len("".join(piece.label_parts)) <= 4
-        if piece.code is None and not piece.figures and last is not None and last.figures and short_tail \
-                and last.label_parts:
-            last.label_parts[-1] += "".join(piece.label_parts)  # the tail of a wrapped name
+        # the tail of a wrapped name: short, or after a name that wrapped around its figures; but in a table
+        # whose names wrap around their figures, a name line right above a coded row is that row's head
+        short = len("".join(piece.label_parts)) <= 4
+        wraps_around = last is not None and id(last) in around
+        after = pieces[index + 2] if index + 2 < len(pieces) else None
+        heads_next = following is not None and following.code is not None and bool(following.figures) \
+            and (_headless(following) or _name_only(after)) and (wraps_around or not short)
+        # a name line between two coded rows of a table whose names start on their code lines is a tail
+        between_coded = not wraps_around_figures and last is not None and last.code is not None and \
+            following is not None and following.code is not None and bool(following.label_parts)
+        if piece.code is None and not piece.figures and last is not None and last.figures \
+                and (short or wraps_around or between_coded) and not heads_next:
+            if last.label_parts:
+                last.label_parts[-1] += "".join(piece.label_parts)
+            else:
+                last.label_parts.extend(piece.label_parts)  # a name printed only below its figures
             last.lines.append(line)
             continue
         rows.append(piece)
     return rows
 
 
+def _name_only(piece: RawRow | None) -> bool:
+    return piece is not None and piece.code is None and not piece.figures and bool(piece.label_parts)
+
+
+def _code_alone(piece: RawRow) -> bool:
+    """A joined 款/项 code alone on its line, read as a figure ("22102")."""
+    return piece.code is None and not piece.label_parts and len(piece.figures) == 1 and \
+        piece.figures[0] is not None and len(piece.figures[0].printed) in (5, 7) and \
+        CODE_JOINED.fullmatch(piece.figures[0].printed) is not None
+
+
+def _headless(piece: RawRow) -> bool:
+    """A code and its figures without a name ("2080505 6.18 6.18"): the name wrapped around the line."""
+    return piece.code is not None and bool(piece.figures) and not piece.label_parts
+
+
 def _bare_code(tokens: list[str], i: int) -> bool:
-    """A joined 款/项 code directly followed by a decimal figure: "30108 6.18" (name on other lines)."""
+    """A joined 类/款/项 code directly followed by a decimal figure: "30108 6.18", "208 754.75" (name on
+    other lines; no amount among decimals is printed as a bare 3-digit integer)."""
     token = tokens[i]
     following = tokens[i + 1] if i + 1 < len(tokens) else ""
-    return len(token) in (5, 7) and CODE_JOINED.fullmatch(token) is not None and "." in following \
+    return len(token) in (3, 5, 7) and CODE_JOINED.fullmatch(token) is not None and "." in following \
         and is_amount_token(following)
 
 

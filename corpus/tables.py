@@ -20,6 +20,7 @@ from corpus.rows import (
     has_figures,
     is_number_row,
     parse_grid_line,
+    parse_token_line,
     split_code,
     split_items,
     tokens_of,
@@ -115,8 +116,24 @@ def _split_body(block: TableBlock) -> _Body:
         if body.data and (repeating or normalize(text) in header_texts) and not _is_data_line(line):
             continue  # a header repeated on the next page
         repeating = False
+        if not body.data and body.header and _names_a_row(body.header[-1], line):
+            body.data.append(body.header.pop())  # "社会保障和就" above "208 754.75 …": the first row's head
         body.data.append(line)
     return body
+
+
+# words of a header line, never of a row's name
+HEADER_WORDS = re.compile(r"科目|编码|名称|项目|分类|合计|栏次|单位|金额|预算数|决算数")
+
+
+def _names_a_row(above: SourceLine, line: SourceLine) -> bool:
+    """The line above the first data line is that row's name, wrapped around it: the data line is a
+    code and figures without a name, and the line above has no header word."""
+    if line.cells is not None or above.cells is not None:
+        return False
+    row = parse_token_line(line)
+    return row.code is not None and bool(row.figures) and not row.label_parts and \
+        HEADER_WORDS.search(above.text) is None and not has_figures(above)
 
 
 def _span(lines: list[SourceLine]) -> Span:

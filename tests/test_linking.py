@@ -291,3 +291,67 @@ def test_code_parts_that_make_no_code_are_not_figures():
         row = next(row for row in table.rows if "事业单位医疗" in row.label and "行政" not in row.label)
         assert [(c.column, c.printed) for c in row.cells] == [("合计", "503,724"), ("基本支出", "503,724")], form
     assert not [f for f in report("sh-putuo-welfarehome-2024-unit-budget.txt").findings if f.rule == "GJ501"]
+
+
+def share_of_printed_items_linked(name: str) -> float:
+    coverage = report(name).coverage
+    return coverage.linked / (coverage.amounts - coverage.without_table)
+
+
+@pytest.mark.parametrize("name", [
+    "js-prov-procuratorate-2018-dept-budget.pdf", "js-prov-high-court-2019-dept-budget.txt",
+    "sh-putuo-planning-2024-dept-final.pdf", "sh-putuo-socialwork-2024-dept-final.pdf",
+    "sh-putuo-planning-2024-dept-final.txt",
+])
+def test_jiangsu_and_final_accounts_link_most_amounts_about_printed_items(name):
+    # the rest are 政府采购, 绩效 and 资产 figures no table of a 决算 prints (JSON says which: "no table")
+    assert share_of_printed_items_linked(name) >= 0.75
+
+
+def test_a_table_whose_names_wrap_around_their_figures_reads_every_row():
+    # "社会保障和就" / "208 754.75 754.75 0.00" / "业支出": a name above and below its code-and-figures line,
+    # the first one just under the header
+    table = parsed(str(extra("sh-putuo-planning-2024-dept-final.txt"))).table("一般公共预算支出表")
+    rows = {row.code: row.label for row in table.rows}
+    assert rows["208"] == "社会保障和就业支出" and rows["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert rows["2120101"] == "行政运行" and rows["2200199"] == "其他自然资源事务支出"
+    assert all(row.code or row.is_total for row in table.rows) and not any(row.ambiguous for row in table.rows)
+    # the 支出决算表 of the same text starts names on their code lines: a line below is a tail
+    other = parsed(str(extra("sh-putuo-planning-2024-dept-final.txt"))).table("支出总表")
+    assert {row.code: row.label for row in other.rows}["2080506"] == "机关事业单位职业年金缴费支出"
+
+
+def test_onlyoffice_table_cells_get_their_marks_back():
+    table = parsed(str(extra("sh-putuo-finance-2024-dept-final.pdf"))).table("一般公共预算支出表")
+    assert {row.code: row.label for row in table.rows}["201"] == "一般公共服务支出"
+
+
+def test_a_final_accounts_budget_figure_is_not_compared_with_the_final_figure():
+    # "全年预算为 52.00 万元，支出决算为 51.32 万元": 52.00 is the budget, the table prints the 决算
+    assert not [f for f in report("sh-putuo-socialwork-2024-dept-final.pdf").findings
+                if f.rule == "GJ101" and "全年预算" in f.message]
+
+
+def test_a_renamed_level_of_a_path_is_passed_over():
+    # "住房保障支出（类）住房保障支出（款）住房公积金（项）… 289.59": the table's 款 is 住房改革支出
+    from checker.linking import by_path
+
+    table = parsed(str(extra("sh-putuo-planning-2024-dept-final.pdf"))).table("一般公共预算支出表")
+    row = by_path(table, [("住房保障支出", None, "类"), ("住房保障支出", None, "款"), ("住房公积金", None, "项")])
+    assert row is not None and row.code == "2210201"
+    renamed = by_path(table, [("自然资源海洋气象等支出", None, "类"), ("自然资源事务", None, "款"),
+                              ("其他国土资源事务支出", None, "项")])
+    assert renamed is not None and renamed.code == "2200199"
+    assert by_path(table, [("住房保障支出", None, "类"), ("住房改革支出", None, "款"), ("租金补贴", None, "项")]) is None
+
+
+def test_counts_of_units_do_not_become_the_subject_of_their_amount():
+    # "…司法局下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为217.83万元": the 三公 table's column
+    findings = report("sh-putuo-sifaju-2026-dept-budget.pdf")
+    linked = [item for item in findings.coverage.unlinked if item.printed == "217.83"]
+    assert not linked
+
+
+def test_a_cross_table_sum_off_by_its_parts_rounding_is_rounding():
+    findings = [f for f in report("sh-putuo-socialwork-2024-dept-final.pdf").findings if f.rule == "GJ601"]
+    assert [f.severity for f in findings] == ["rounding"]  # 105.58 vs 95.36 + 10.23
