@@ -53,6 +53,10 @@ def _part_title(text: str) -> bool:
     return len(text) <= 30 and not TITLE_END.search(text) and text.endswith(part_titles())
 
 
+# a title ending so cannot continue on the next line: "…情况说明" / "无" is the section's text
+COMPLETE_TITLE = ("说明", "情况", "预算表", "决算表")
+
+
 def _join(left: str, right: str) -> str:
     if left and right and left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha():
         return left + " " + right
@@ -131,7 +135,8 @@ class NarrativeBuilder:
             self._stack = []
             return
         heading = _heading(line)
-        if heading is None and self._open_title is not None and len(text) <= 6 and not text.endswith(PARAGRAPH_END):
+        if heading is None and self._open_title is not None and len(text) <= 6 and not text.endswith(PARAGRAPH_END) \
+                and not self._open_title.title.endswith(COMPLETE_TITLE):
             self._open_title.title += text  # "…情况说" / "明"
             self._open_title = None
             return

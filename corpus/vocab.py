@@ -100,6 +100,10 @@ class Vocabulary:
                 start = text.find(alias, end)
         return sorted(found)
 
+    def official_titles(self) -> list[str]:
+        """Every table title spelling of the vocabulary, longest first."""
+        return sorted({title for spec in self.tables.values() for title in spec.titles}, key=len, reverse=True)
+
     def table_kind(self, title: str) -> str | None:
         text = normalize(title)
         for alias, kind in self._titles:

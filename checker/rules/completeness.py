@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from checker.allowances import allowances
 from checker.findings import Evidence
 from checker.rules.base import CheckContext, Outcome, PatternRule, Rule, register
-from corpus.vocab import vocabulary
+from corpus.vocab import normalize, vocabulary
 
 EMPTY_REASON = re.compile(r"(?:主要)?原因(?:是|为|如下)?[：:]?\s*[。；;]")
 RESIDUE = re.compile(r"增加（减少）|增加\(减少\)|增长（下降）|增长\(下降\)|[XＸ]{2,}|×{2,}|＊{2,}|\[\s*\]|【\s*】")
@@ -81,10 +82,13 @@ class TemplateResidue(PatternRule):
 
 @register
 class UnexplainedEmptyTable(Rule):
-    """A table with no rows says why ("…为空表"); a silent empty table looks like an omission."""
+    """A table with no rows says why ("…为空表"); a silent empty table looks like an omission. Where the
+    template explains it in the narrative instead (Jiangsu: "本部门无政府性基金预算"; data in
+    `checker/data/allowances.toml`), that sentence is the explanation."""
 
     code = "GJ704"
-    fixtures = (("seed:000", None, "passes"),)
+    fixtures = (("seed:000", None, "passes"), ("extra:sh-putuo-finance-2024-dept-final-SEEDED-ERRORS.txt", 277, "warning"),
+                ("extra:js-prov-high-court-2018-dept-budget.txt", None, "passes"))
     name = "empty-table-unexplained"
     family = "completeness"
     severity = "warning"
@@ -93,7 +97,7 @@ class UnexplainedEmptyTable(Rule):
         for table in context.document.tables:
             if table.kind in ("整体绩效目标表", "项目绩效目标表"):
                 continue
-            if table.rows or table.empty_statement or table.notes:
+            if table.rows or table.empty_statement or table.notes or _explained(context.document, table):
                 yield "passed"
                 continue
             span = table.span
@@ -154,3 +158,22 @@ class TextCutByItsBox(Rule):
                                [Evidence("text", span.line, span.end_line, span.page, text)], stated=text[:30])
         if not cut:
             yield "passed"
+
+
+def _explained(document, table) -> bool:
+    """A sentence of the narrative names the empty table's fund as nothing, where the template allows it."""
+    title = normalize(table.title)
+    for entry in allowances()["explained_in_narrative"]:
+        if document.metadata.template not in entry["templates"]:
+            continue
+        items = [item for item in entry["items"] if item in title]
+        # a sentence, read with the heading it stands under ("七、政府性基金…情况说明" / "无")
+        headed = [(section.title, paragraph) for part in document.parts for top in part.sections
+                  for section in top.walk() for paragraph in section.paragraphs]
+        for heading, paragraph in headed:
+            for sentence in paragraph.sentences:
+                text = normalize(sentence.text)
+                named = any(item in text or item in normalize(heading) for item in items)
+                if named and any(word in text for word in entry["absent"]):
+                    return True
+    return False

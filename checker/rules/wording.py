@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
+from checker.allowances import allowances
 from checker.claims import YEAR
 from checker.findings import Evidence
 from checker.linking import by_path, mapping
@@ -19,7 +20,7 @@ from checker.rules.base import (
     claim_evidence,
     register,
 )
-from corpus.vocab import normalize
+from corpus.vocab import normalize, vocabulary
 
 # two CJK characters with a gap between them: cells of a table row, which Chinese prose never has
 CELL_GAP = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
@@ -121,7 +122,8 @@ class ScopeWording(PatternRule):
     department template was left in."""
 
     code = "GJ803"
-    fixtures = (("extra:sh-putuo-sifaju-2026-unit-budget.txt", 310, "warning"),)
+    fixtures = (("extra:sh-putuo-sifaju-2026-unit-budget.txt", 310, "warning"),
+                ("extra:sh-putuo-commerce-2025-unit-budget.txt", None, "passes"))  # table names, 主要职能
     name = "unit-says-department"
     family = "wording"
     severity = "warning"
@@ -129,6 +131,34 @@ class ScopeWording(PatternRule):
 
     def applies(self, context: CheckContext) -> bool:
         return context.document.metadata.scope == "单位"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        """Every match outside an official table name that contains 部门 ("…基本支出部门预算经济分类预算表")
+        and outside the sections that speak of the body's work, not of the document (主要职能 …:
+        "深化部门预算改革"; `checker/data/allowances.toml`)."""
+        if not self.applies(context):
+            yield "skipped"
+            return
+        document = context.document
+        exempt = allowances()["scope_wording"]["not_in_sections"]
+        titles = {id(paragraph): part.title + top.title for part in document.parts for top in part.sections
+                  for section in top.walk() for paragraph in section.paragraphs}
+        names = [title for title in vocabulary().official_titles() if self.pattern.search(title)]
+        found = False
+        for paragraph in document.paragraphs():
+            if any(word in titles.get(id(paragraph), "") for word in exempt):
+                continue
+            masked = _masked(paragraph.text, names)
+            for match in self.pattern.finditer(masked):
+                span = paragraph.span_of(match.start(), match.end())
+                sentence = next((s.text for s in paragraph.sentences if s.start <= match.start() < s.end),
+                                paragraph.text)
+                found = True
+                yield self.finding(self.message(match.group(0)), [Evidence("text", span.line, span.end_line,
+                                   span.page, sentence.strip())], stated=match.group(0),
+                                   expected=self.expected(match.group(0)))
+        if not found:
+            yield "passed"
 
     def message(self, text: str) -> str:
         return f"单位预算中写作“{text}”，应为单位"
@@ -183,31 +213,65 @@ class UnbalancedQuotes(Rule):
 
 @register
 class RepeatedParagraph(Rule):
-    """The same paragraph printed twice (text that did not render in place, or a copy left in)."""
+    """The same paragraph printed twice (text that did not render in place, or a copy left in). Sections
+    a template restates by design (Jiangsu's 财政拨款 and 一般公共预算 sections, `checker/data/allowances.toml`)
+    may repeat each other's paragraphs."""
 
     code = "GJ806"
-    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 45, "warning"),)
+    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 45, "warning"),
+                ("extra:js-prov-procuratorate-2018-dept-budget.pdf", None, "passes"))
     name = "repeated-paragraph"
     family = "wording"
     severity = "warning"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        seen: dict[str, int] = {}
+        document = context.document
+        section_of = {id(paragraph): top.title for part in document.parts for top in part.sections
+                      for section in top.walk() for paragraph in section.paragraphs}
+        pairs = restating_sections(document.metadata.template)
+        seen: dict[str, tuple[int, str]] = {}
         previous_repeated = False
-        for paragraph in context.document.paragraphs():
+        for paragraph in document.paragraphs():
             key = normalize(paragraph.text)
             if len(key) < 40:
                 continue
-            repeated = key in seen
+            here = section_of.get(id(paragraph), "")
+            repeated = key in seen and not _restates(pairs, seen[key][1], here)
+            if key in seen and not repeated:
+                yield "passed"  # the template restates this section's paragraphs there
+                continue
             if repeated and previous_repeated:
                 continue  # one finding for a repeated run of paragraphs
             previous_repeated = repeated
             if repeated:
                 span = paragraph.span
-                yield self.finding(f"段落重复（第 {seen[key]} 行已有同样内容）",
+                yield self.finding(f"段落重复（第 {seen[key][0]} 行已有同样内容）",
                                    [Evidence("text", span.line, span.end_line, span.page, paragraph.text[:120])])
             else:
-                seen[key] = paragraph.span.line
+                seen[key] = (paragraph.span.line, here)
+
+
+def _masked(text: str, names: list[str]) -> str:
+    """The text with every official name in it blanked, character for character (offsets hold)."""
+    for name in names:
+        text = text.replace(name, "＿" * len(name))
+    return text
+
+
+def restating_sections(template: str | None) -> list[list[str]]:
+    """The pairs of section words whose sections the template restates by design."""
+    return [pair for entry in allowances()["restating_sections"] if template in entry["templates"]
+            for pair in entry["pairs"]]
+
+
+def _restates(pairs: list[list[str]], first: str, second: str) -> bool:
+    """The two sections' titles name the two sides of one restating pair. The longest word that fits a
+    title decides it, so that "财政拨款基本支出" is not also read as "财政拨款支出"."""
+    def side(title: str, pair: list[str]) -> int | None:
+        fits = [(len(word), i) for i, word in enumerate(pair) if word in normalize(title)]
+        return max(fits)[1] if fits else None
+
+    return any({side(first, pair), side(second, pair)} == {0, 1} for pair in pairs)
 
 
 @register
