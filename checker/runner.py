@@ -7,6 +7,7 @@ from functools import cache
 
 from checker.findings import SEVERITIES, Finding, Tally
 from checker.linking import Coverage, coverage
+from checker.merging import merge
 from corpus.model import Document
 
 
@@ -62,5 +63,6 @@ def check_document(document: Document, select: list[str] | None = None, ignore: 
                 report.tally.add(outcome)
     report.coverage = coverage(document, context.statements, context.links)
     order = {severity: i for i, severity in enumerate(SEVERITIES)}
+    report.findings = merge(report.findings)  # one problem, one finding
     report.findings.sort(key=lambda f: (f.line, order[f.severity], f.rule))
     return report

@@ -355,3 +355,23 @@ def test_counts_of_units_do_not_become_the_subject_of_their_amount():
 def test_a_cross_table_sum_off_by_its_parts_rounding_is_rounding():
     findings = [f for f in report("sh-putuo-socialwork-2024-dept-final.pdf").findings if f.rule == "GJ601"]
     assert [f.severity for f in findings] == ["rounding"]  # 105.58 vs 95.36 + 10.23
+
+
+def test_one_wrong_figure_is_one_finding_with_all_its_evidence():
+    findings = report("sh-putuo-sifaju-2026-unit-budget.txt").findings
+    # 57.8 (the table's 56.12): GJ401 leads, the GJ101 on the same figure is named in it, its cell kept
+    about = [f for f in findings if f.severity == "error" and "57.8" in f.message and f.rule in ("GJ401", "GJ101")]
+    assert [f.rule for f in about] == ["GJ401"] and "GJ101 第 85 行" in about[0].message
+    assert any(e.kind == "table" and e.row == "2080501 行政单位离退休" for e in about[0].evidence)
+    # the 项目支出 cell of 行政运行 blamed by its row (GJ501) and by its 款's sum (GJ502): one finding
+    cell = [f for f in findings if f.rule in ("GJ501", "GJ502") and "64,840,547" in f.message
+            and f.evidence[0].table == "2026年预算单位支出预算总表"]
+    assert [f.rule for f in cell] == ["GJ501"] and "GJ502" in cell[0].message
+    # a rate stated wrong beside a wrong amount stays its own finding (wrong with the table's figure too)
+    assert any(f.rule == "GJ202" and "170.03" in f.message for f in findings)
+
+
+def test_a_narrative_without_tables_gets_one_missing_tables_finding():
+    findings = report("cq-transport-commission-2018-dept-budget-NARRATIVE-ONLY.txt").findings
+    missing = [f for f in findings if f.rule == "GJ701"]
+    assert len(missing) == 1 and "另有" in missing[0].message and "三公经费表" in missing[0].message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from checker.linking import section_kinds
 from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register
 from corpus.vocab import normalize
 
@@ -41,7 +42,8 @@ class SameItemTwoSections(Rule):
     narrative with different amounts."""
 
     code = "GJ402"
-    fixtures = (("extra:sh-putuo-finance-2025-dept-budget.txt", None, "passes"),)
+    fixtures = (("extra:sh-putuo-finance-2025-dept-budget.txt", None, "passes"),
+                ("extra:js-prov-cppcc-office-2017-dept-budget.txt", None, "passes"))  # 公用经费 ≠ 机关运行经费
     name = "same-item-differs"
     family = "repeats"
     severity = "warning"
@@ -58,7 +60,9 @@ class SameItemTwoSections(Rule):
                 key = statement.concept
             else:
                 continue
-            key = normalize(key)
+            # an item in sections that restate different tables is a different quantity there: the 办公费 of
+            # the 基本支出表's 公用经费 and of the 机关运行经费表 (which counts project items too)
+            key = normalize(key) + "@" + "".join(section_kinds(statement)[:1])
             amount = amounts[0]
             if key not in seen:
                 seen[key] = (statement, amount)
