@@ -171,9 +171,14 @@ def test_one_table_cell_changed_in_a_real_text_document_is_found(tmp_path):
     edited.write_text(source[:last] + row.replace("16726725.44 16726725.44", "16826725.44 16726725.44", 1)
                       + source[last + len(row):], encoding="utf-8")
     before = {(f.rule, f.line) for f in report("sh-putuo-sifaju-2026-dept-budget.txt").findings}
-    found = {(f.rule, f.line) for f in check_document(parsed(str(edited))).findings} - before
-    # the row's own identity, its 款's sum, and the narrative's 1672.67 against the changed cell
-    assert found == {("GJ501", 216), ("GJ502", 215), ("GJ101", 96)}
+    after = check_document(parsed(str(edited))).findings
+    found = {(f.rule, f.line) for f in after} - before
+    # one cell, one finding: the row's own identity, with its 款's sum and the narrative's 1672.67 against
+    # the changed cell named in it and their evidence kept
+    assert found == {("GJ501", 216)}
+    merged = next(f for f in after if (f.rule, f.line) == ("GJ501", 216))
+    assert "GJ502 第 215 行" in merged.message and "GJ101 第 96 行" in merged.message
+    assert any(e.kind == "text" and e.line == 96 for e in merged.evidence)
 
 
 def test_every_data_file_loads():
