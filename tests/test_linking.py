@@ -380,3 +380,9 @@ def test_a_narrative_without_tables_gets_one_missing_tables_finding():
     findings = report("cq-transport-commission-2018-dept-budget-NARRATIVE-ONLY.txt").findings
     missing = [f for f in findings if f.rule == "GJ701"]
     assert len(missing) == 1 and "另有" in missing[0].message and "三公经费表" in missing[0].message
+
+
+def test_a_decrease_rate_shows_the_formula_it_was_computed_with():
+    # "减少 392.92 万元，下降 5.95%": the base is 6049.97 + 392.92, and the message says so
+    findings = [f for f in report("js-prov-high-court-2018-dept-budget.layout.txt").findings if f.rule == "GJ201"]
+    assert any("降幅 5.95% 与 392.92 ÷ (6049.97 + 392.92) = 6.10%" in f.message for f in findings)

@@ -32,7 +32,7 @@ def _change(statement: Statement) -> tuple[Claim, Claim, Claim] | None:
 
 @register
 class ChangeRate(Rule):
-    """"比上年增加 D 万元，增长 R%": R equals D ÷ (amount − D). Checked with the rounding envelope of the
+    """"比上年增加 D 万元，增长 R%": R equals D ÷ (amount − D) (a decrease: D ÷ (amount + D)). Checked with the rounding envelope of the
     three printed figures; growth from a zero base is left to GJ205."""
 
     code = "GJ201"
@@ -55,9 +55,11 @@ class ChangeRate(Rule):
             if outcome == "passed":
                 yield "passed"
                 continue
+            # the formula as computed: a decrease D came from amount + D
+            word, sign = ("降幅", "+") if _signed(change) < 0 else ("增幅", "−")
             yield self.finding(
-                f"{statement.subject}: 增幅 {rate.printed}% 与 {change.printed} ÷ ({amount.printed} − {change.printed}) "
-                f"= {fmt(expected)}% 不符", [claim_evidence(statement, rate)],
+                f"{statement.subject}: {word} {rate.printed}% 与 {change.printed} ÷ ({amount.printed} {sign} "
+                f"{change.printed}) = {fmt(abs(expected))}% 不符", [claim_evidence(statement, rate)],
                 stated=f"{rate.printed}%", expected=f"{fmt(expected)}%",
                 severity="rounding" if outcome == "rounding" else None)
 
