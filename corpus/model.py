@@ -184,3 +184,11 @@ class Document:
             yield from part.paragraphs
             for section in part.walk_sections():
                 yield from section.paragraphs
+
+    def headed_paragraphs(self):
+        """(part, level-1 section, own section, paragraph) for every paragraph under a heading."""
+        for part in self.parts:
+            for top in part.sections:
+                for section in top.walk():
+                    for paragraph in section.paragraphs:
+                        yield part, top, section, paragraph

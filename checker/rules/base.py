@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
@@ -138,10 +138,12 @@ def cell_evidence(table: Table, row: Row, cell: Cell | None, column: str | None 
                     cell.column if cell else column)
 
 
-def text_evidence(context: CheckContext, pattern: re.Pattern) -> Iterator[tuple[Evidence, str]]:
-    """Every match of a pattern in the narrative, with the sentence and lines it sits on."""
-    for paragraph in context.document.paragraphs():
-        for match in pattern.finditer(paragraph.text):
+def text_evidence(context: CheckContext, pattern: re.Pattern, paragraphs=None,
+                  masked=None) -> Iterator[tuple[Evidence, str]]:
+    """Every match of a pattern in the narrative (or in `paragraphs`), with the sentence and lines it sits
+    on; `masked` may blank parts of a paragraph's text first, character for character."""
+    for paragraph in context.document.paragraphs() if paragraphs is None else paragraphs:
+        for match in pattern.finditer(masked(paragraph.text) if masked else paragraph.text):
             span = paragraph.span_of(match.start(), match.end())
             sentence = next((s.text for s in paragraph.sentences if s.start <= match.start() < s.end), paragraph.text)
             yield Evidence("text", span.line, span.end_line, span.page, sentence.strip()), match.group(0)
@@ -161,12 +163,16 @@ class PatternRule(Rule):
     def applies(self, context: CheckContext) -> bool:
         return True
 
+    def searched(self, context: CheckContext) -> tuple[list | None, Callable[[str], str] | None]:
+        """The paragraphs to search (None: all) and a mask for their text (None: as printed)."""
+        return None, None
+
     def check(self, context: CheckContext) -> Iterator[Outcome]:
         if not self.applies(context):
             yield "skipped"
             return
         found = False
-        for evidence, text in text_evidence(context, self.pattern):
+        for evidence, text in text_evidence(context, self.pattern, *self.searched(context)):
             found = True
             yield self.finding(self.message(text), [evidence], stated=text, expected=self.expected(text))
         if not found:

@@ -168,12 +168,10 @@ def _explained(document, table) -> bool:
             continue
         items = [item for item in entry["items"] if item in title]
         # a sentence, read with the heading it stands under ("七、政府性基金…情况说明" / "无")
-        headed = [(section.title, paragraph) for part in document.parts for top in part.sections
-                  for section in top.walk() for paragraph in section.paragraphs]
-        for heading, paragraph in headed:
+        for _, _, section, paragraph in document.headed_paragraphs():
             for sentence in paragraph.sentences:
                 text = normalize(sentence.text)
-                named = any(item in text or item in normalize(heading) for item in items)
+                named = any(item in text or item in normalize(section.title) for item in items)
                 if named and any(word in text for word in entry["absent"]):
                     return True
     return False

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-from checker.allowances import allowances
+from checker.allowances import allowances, restating_sections
 from checker.claims import YEAR
 from checker.findings import Evidence
 from checker.linking import by_path, mapping
@@ -132,33 +132,17 @@ class ScopeWording(PatternRule):
     def applies(self, context: CheckContext) -> bool:
         return context.document.metadata.scope == "单位"
 
-    def check(self, context: CheckContext) -> Iterator[Outcome]:
-        """Every match outside an official table name that contains 部门 ("…基本支出部门预算经济分类预算表")
-        and outside the sections that speak of the body's work, not of the document (主要职能 …:
-        "深化部门预算改革"; `checker/data/allowances.toml`)."""
-        if not self.applies(context):
-            yield "skipped"
-            return
+    def searched(self, context: CheckContext):
+        """Outside official table names that contain 部门 ("…基本支出部门预算经济分类预算表") and outside the
+        sections that speak of the body's work, not of the document (主要职能 …: "深化部门预算改革";
+        `checker/data/allowances.toml`)."""
         document = context.document
         exempt = allowances()["scope_wording"]["not_in_sections"]
-        titles = {id(paragraph): part.title + top.title for part in document.parts for top in part.sections
-                  for section in top.walk() for paragraph in section.paragraphs}
+        titles = {id(paragraph): part.title + top.title for part, top, _, paragraph in document.headed_paragraphs()}
         names = [title for title in vocabulary().official_titles() if self.pattern.search(title)]
-        found = False
-        for paragraph in document.paragraphs():
-            if any(word in titles.get(id(paragraph), "") for word in exempt):
-                continue
-            masked = _masked(paragraph.text, names)
-            for match in self.pattern.finditer(masked):
-                span = paragraph.span_of(match.start(), match.end())
-                sentence = next((s.text for s in paragraph.sentences if s.start <= match.start() < s.end),
-                                paragraph.text)
-                found = True
-                yield self.finding(self.message(match.group(0)), [Evidence("text", span.line, span.end_line,
-                                   span.page, sentence.strip())], stated=match.group(0),
-                                   expected=self.expected(match.group(0)))
-        if not found:
-            yield "passed"
+        paragraphs = [paragraph for paragraph in document.paragraphs()
+                      if not any(word in titles.get(id(paragraph), "") for word in exempt)]
+        return paragraphs, lambda text: _masked(text, names)
 
     def message(self, text: str) -> str:
         return f"单位预算中写作“{text}”，应为单位"
@@ -226,8 +210,7 @@ class RepeatedParagraph(Rule):
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
         document = context.document
-        section_of = {id(paragraph): top.title for part in document.parts for top in part.sections
-                      for section in top.walk() for paragraph in section.paragraphs}
+        section_of = {id(paragraph): top.title for _, top, _, paragraph in document.headed_paragraphs()}
         pairs = restating_sections(document.metadata.template)
         seen: dict[str, tuple[int, str]] = {}
         previous_repeated = False
@@ -256,12 +239,6 @@ def _masked(text: str, names: list[str]) -> str:
     for name in names:
         text = text.replace(name, "＿" * len(name))
     return text
-
-
-def restating_sections(template: str | None) -> list[list[str]]:
-    """The pairs of section words whose sections the template restates by design."""
-    return [pair for entry in allowances()["restating_sections"] if template in entry["templates"]
-            for pair in entry["pairs"]]
 
 
 def _restates(pairs: list[list[str]], first: str, second: str) -> bool:

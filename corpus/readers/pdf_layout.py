@@ -148,18 +148,22 @@ def grid_rows(page: PageGeometry) -> list[GridRow]:
             boxes = [box for box in row.cells if box is not None]
             if len(boxes) == 1:
                 continue  # one cell across the table: a title or note band inside the frame, not a row
-            texts_of_row = [_cell_text(_with_marks_rejoined(cell, box, page.chars)) for box, cell in zip(row.cells, cells)]
+            texts_of_row = [_cell_text(_with_marks_rejoined(cell, box, page.chars, by_middle, middles))
+                            for box, cell in zip(row.cells, cells)]
             rows.append(GridRow(row.bbox, boxes, texts_of_row, bands=bands))
     return rows
 
 
-def _with_marks_rejoined(text: str | None, box: Box | None, chars: list[dict]) -> str | None:
+def _with_marks_rejoined(text: str | None, box: Box | None, chars: list[dict], by_middle: list[int],
+                         middles: list[float]) -> str | None:
     """A cell of several lines read again as text lines are, so that marks set below their line
-    (ONLYOFFICE: "般公共服务支出" over "一") go back into it by x."""
+    (ONLYOFFICE: "般公共服务支出" over "一") go back into it by x. Only the chars of the cell's band are
+    looked at (by_middle/middles: the page's chars by vertical centre)."""
     if not text or "\n" not in text or box is None:
         return text
     x0, top, x1, bottom = box
-    inside = [char for char in chars if x0 <= _centre(char) < x1 and top <= _middle(char) < bottom]
+    band = (chars[index] for index in sorted(by_middle[bisect_left(middles, top):bisect_left(middles, bottom)]))
+    inside = [char for char in band if x0 <= _centre(char) < x1]
     return "\n".join(line.text for line in group_lines(inside) if line.text)
 
 
