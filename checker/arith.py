@@ -18,6 +18,9 @@ def half_step(printed: str) -> Decimal:
     return Decimal(1).scaleb(-decimals(printed)) / 2
 
 
+OUTCOME_ORDER = ("passed", "rounding", "error")  # a verdict's strength, best first
+
+
 def verdict(stated: Decimal, expected: Decimal, envelope: Decimal, stated_half_step: Decimal) -> str:
     """passed: the stated figure is the expected one rounded; rounding: within the envelope of the inputs
     plus one step of the stated figure (templates truncate as often as they round); else error."""

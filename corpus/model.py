@@ -185,6 +185,17 @@ class Document:
             for section in part.walk_sections():
                 yield from section.paragraphs
 
+    def headings(self):
+        """(title, span) of every part, section and table, in that order: where a template's wording and
+        the document's own year are printed outside the prose."""
+        for part in self.parts:
+            if part.title:
+                yield part.title, part.span
+            for section in part.walk_sections():
+                yield section.title, section.span
+        for table in self.tables:
+            yield table.title, table.span
+
     def headed_paragraphs(self):
         """(part, level-1 section, own section, paragraph) for every paragraph under a heading."""
         for part in self.parts:

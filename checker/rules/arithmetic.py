@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from checker.arith import HUNDRED, fmt, half_step, ratio_envelope, verdict
+from checker.allowances import allowances
+from checker.arith import HUNDRED, OUTCOME_ORDER, fmt, half_step, ratio_envelope, verdict
 from checker.claims import Claim, Statement
-from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register
+from checker.findings import Evidence
+from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register, text_evidence
+from checker.rules.completeness import RESIDUE
 from corpus.vocab import normalize
 
 
@@ -82,13 +86,16 @@ class ExecutionComparison(Rule):
             if not (previous_figures and amounts and rate) or statement.first("change_amount"):
                 continue
             # the rate may follow any of two amounts (GJ401 reports those) and any earlier-year figure
-            # ("2024年度预算 X … 2025年当年预算执行数为 Y"); the last pair is the one the sentence compares
-            results = [self._compare(previous, amount, rate) for previous in previous_figures for amount in amounts]
-            if any(outcome == "passed" for outcome, *_ in results):
+            # ("2024年度预算 X … 2025年当年预算执行数为 Y"): a pair that holds, or holds up to rounding,
+            # decides; else the last pair, the one the sentence compares
+            pairs = [(previous, amount) for previous in previous_figures for amount in amounts]
+            results = [self._compare(previous, amount, rate) for previous, amount in pairs]
+            best = min(range(len(results)), key=lambda i: (OUTCOME_ORDER.index(results[i][0]), -i))
+            if results[best][0] == "passed":
                 yield "passed"
                 continue
-            outcome, amount, expected, direction_ok = results[-1]
-            previous = previous_figures[-1]
+            outcome, amount, expected, direction_ok = results[best]
+            previous = pairs[best][0]
             word = "增加" if expected > 0 else "减少"
             yield self.finding(
                 f"{statement.subject}: {previous.printed} → {amount.printed} 应为{word} {fmt(abs(expected))}%，"
@@ -105,6 +112,72 @@ class ExecutionComparison(Rule):
                                   half_step(previous.printed))
         outcome = verdict(_signed(rate), expected, envelope, half_step(rate.printed))
         return ("passed" if outcome == "passed" and direction_ok else outcome), amount, expected, direction_ok
+
+
+FIGURE = r"\d[\d,]*(?:\.\d+)?"
+# "年初预算为 X 万元，支出决算为 Y 万元，完成年初预算的 R%。决算数小于预算数的主要原因…": a 决算 states the
+# budget it executed against, its own figure, how much of the budget that is, and which is larger
+EXECUTED = re.compile(rf"(?:年初|全年|调整)预算数?(?:为|是)\s*(?P<budget>{FIGURE})\s*万元[，,；;]?\s*(?:支出)?决算数?(?:为|是)"
+                      rf"\s*(?P<final>{FIGURE})\s*万元(?:[，,]\s*完成(?:年初|全年|调整)?预算数?的\s*(?P<rate>{FIGURE})\s*[%％])?")
+COMPARED = re.compile(r"决算数?\s*(?P<word>大于|高于|多于|超过|小于|低于|少于|等于|与|同|和)\s*(?:年初|全年|调整)?预算数?"
+                      r"\s*(?P<tail>基本持平|持平|相等|一致|相同)?")
+COMPARISON_SIGN = {"大于": 1, "高于": 1, "多于": 1, "超过": 1, "小于": -1, "低于": -1, "少于": -1, "等于": 0}
+ROUGHLY = Decimal("0.01")  # "基本持平": within a hundredth of the budget
+
+
+@register
+class BudgetExecution(Rule):
+    """A 决算's "年初预算为 X 万元，支出决算为 Y 万元，完成年初预算的 R%" with "决算数大于/小于/等于预算数"
+    after it: R equals Y ÷ X and the comparison word matches Y − X ("决算数与预算数基本持平" allows a
+    hundredth of the budget)."""
+
+    code = "GJ204"
+    name = "budget-execution"
+    family = "arithmetic"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        for paragraph in context.document.paragraphs():
+            found = list(EXECUTED.finditer(paragraph.text))
+            for match, following in zip(found, [*found[1:], None]):
+                budget, final = Decimal(match["budget"].replace(",", "")), Decimal(match["final"].replace(",", ""))
+                if match["rate"]:
+                    yield self._rate(paragraph, match, budget, final)
+                end = following.start() if following else len(paragraph.text)
+                compared = COMPARED.search(paragraph.text, match.end(), end)
+                if compared:
+                    yield self._comparison(paragraph, match, compared, budget, final)
+
+    def _evidence(self, paragraph, start: int, end: int) -> list:
+        span = paragraph.span_of(start, end)
+        return [Evidence("text", span.line, span.end_line, span.page, paragraph.text[start:end])]
+
+    def _rate(self, paragraph, match, budget: Decimal, final: Decimal) -> Outcome:
+        if budget == 0:
+            return "skipped"
+        rate = match["rate"]
+        expected = final / budget * HUNDRED
+        envelope = ratio_envelope(final, budget, half_step(match["final"]), half_step(match["budget"]))
+        outcome = verdict(Decimal(rate), expected, envelope, half_step(rate))
+        if outcome == "passed":
+            return outcome
+        return self.finding(f"完成预算 {rate}% 与 {match['final']} ÷ {match['budget']} = {fmt(expected)}% 不符",
+                            self._evidence(paragraph, match.start(), match.end()), stated=f"{rate}%",
+                            expected=f"{fmt(expected)}%", severity="rounding" if outcome == "rounding" else None)
+
+    def _comparison(self, paragraph, match, compared, budget: Decimal, final: Decimal) -> Outcome:
+        word, tail = compared["word"], compared["tail"] or ""
+        if word in COMPARISON_SIGN:
+            holds = (final > budget) - (final < budget) == COMPARISON_SIGN[word]
+        elif tail:  # 与/同/和 预算数 (基本)持平/相等/一致
+            holds = abs(final - budget) <= (ROUGHLY * budget if "基本" in tail else 0)
+        else:
+            return "skipped"  # "决算数与预算数的差异…": no comparison stated
+        if holds:
+            return "passed"
+        actual = "大于" if final > budget else "小于" if final < budget else "等于"
+        return self.finding(f"决算 {match['final']} {actual}预算 {match['budget']}，文中为“{compared.group(0).strip()}”",
+                            self._evidence(paragraph, match.start(), compared.end()),
+                            stated=compared.group(0).strip(), expected=f"决算数{actual}预算数")
 
 
 @register
@@ -154,6 +227,50 @@ def _names(base: str, subject: str) -> bool:
     key = normalize(base).removesuffix("的").removesuffix("比重").removesuffix("比例")
     subject = normalize(subject)
     return bool(key) and (key in subject or subject in key)
+
+
+FLAT_WITH_DIRECTION = re.compile(r"(?:增加|增长|减少|下降|上升|降低)\s*持平")
+WORD = {1: "增加", -1: "减少"}
+
+
+@register
+class DirectionWords(Rule):
+    """The words of a change agree with each other: "比上年增加 D 万元，下降 R%" says two opposite things
+    (error); "增加持平" says two things at once (warning); "增加 0.00 万元，增长 0.00%" states a change
+    that is none, where the word is 持平 (note; the Xinjiang template writes it so by design,
+    `checker/data/allowances.toml`)."""
+
+    code = "GJ206"
+    name = "direction-words"
+    family = "arithmetic"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        # templates whose own sentence writes a zero change so (checker/data/allowances.toml)
+        zero_change_written = context.document.metadata.template in allowances()["zero_change_wording"]["templates"]
+        for statement in context.statements:
+            change, rate = statement.first("change_amount"), statement.first("change_rate")
+            if not (change and rate and change.direction and rate.direction):
+                continue
+            if RESIDUE.search(statement.paragraph.text[max(0, change.start - 12):rate.end]):
+                yield "skipped"  # "增加（减少）" is the template's blank, GJ703 reports it
+                continue
+            if change.value == 0 and rate.value == 0:
+                if zero_change_written:
+                    yield "passed"
+                    continue
+                yield self.finding(f"{statement.subject}: 变动为零却写“{WORD[change.direction]}”，应为持平",
+                                   [claim_evidence(statement, change)], stated=change.printed, expected="持平",
+                                   severity="note")
+            elif change.direction != rate.direction and change.value and rate.value:
+                yield self.finding(f"{statement.subject}: 金额{WORD[change.direction]} {change.printed} 万元，"
+                                   f"比率却写{WORD[rate.direction]} {rate.printed}%，方向相反",
+                                   [claim_evidence(statement, rate)], stated=f"{WORD[rate.direction]}",
+                                   expected=WORD[change.direction])
+            else:
+                yield "passed"
+        for evidence, text in text_evidence(context, FLAT_WITH_DIRECTION):
+            yield self.finding(f"“{text}”：持平不是{text[:2]}", [evidence], stated=text, expected="持平",
+                               severity="warning")
 
 
 @register

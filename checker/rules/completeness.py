@@ -55,10 +55,10 @@ class EmptyReason(PatternRule):
 
 @register
 class TemplateResidue(PatternRule):
-    """Template wording left in the published text: "增加（减少）", "XX", "××"."""
+    """Template wording left in the published text: "增加（减少）", "XX", "××", in the narrative and in
+    every heading and table title ("第二部分 上海市普陀区XX局 2024 年度部门决算表")."""
 
     code = "GJ703"
-    fixtures = (("extra:sh-putuo-sifaju-2026-unit-budget.txt", 69, "warning"),)  # 增加（减少）
     name = "template-residue"
     family = "completeness"
     severity = "warning"
@@ -68,15 +68,13 @@ class TemplateResidue(PatternRule):
         return f"模板残留：“{text}”"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        """The narrative (as any pattern rule), and the table titles too."""
-        in_titles = [
-            self.finding(f"表题模板残留：“{table.title}”", [Evidence("table", table.span.line, table.span.line,
-                                                                     table.span.page, table.title, table.title)],
-                         stated=table.title)
-            for table in context.document.tables if RESIDUE.search(table.title)]
+        in_headings = [
+            self.finding(f"标题模板残留：“{title}”", [Evidence("text", span.line, span.end_line, span.page, title)],
+                         stated=RESIDUE.search(title).group(0))
+            for title, span in context.document.headings() if RESIDUE.search(title)]
         outcomes = list(super().check(context))
-        if in_titles:
-            outcomes = [outcome for outcome in outcomes if outcome != "passed"] + in_titles
+        if in_headings:
+            outcomes = [outcome for outcome in outcomes if outcome != "passed"] + in_headings
         yield from outcomes
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from checker.arith import fmt, sum_envelope, verdict
 from checker.claims import Statement
-from checker.rules.arithmetic import _amount
+from checker.rules.arithmetic import _amount, _signed
 from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register
 
 
@@ -44,6 +44,42 @@ class ListSum(Rule):
             yield self.finding(f"{owner.subject} {total.printed} 万元 ≠ 其中各项之和 {fmt(expected)}（{terms}）",
                                [claim_evidence(owner, total)] + [claim_evidence(i, a) for i, a in zip(items, amounts) if a],
                                stated=total.printed, expected=fmt(expected),
+                               severity="rounding" if outcome == "rounding" else None)
+
+
+@register
+class ListChangeSum(Rule):
+    """"比上年增加 D 万元，其中：A 增加 a 万元，B 减少 b 万元 …": the parts' changes add up to the total's
+    (三公: 因公出国 + 公务用车 + 公务接待; 基本支出 + 项目支出). Needs two parts or more, each with its change."""
+
+    code = "GJ305"
+    name = "list-change-sum"
+    family = "lists"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        parts: dict[int, list[Statement]] = {}
+        owners: dict[int, Statement] = {}
+        for statement in context.statements:
+            if statement.in_list_of is not None:
+                parts.setdefault(id(statement.in_list_of), []).append(statement)
+                owners[id(statement.in_list_of)] = statement.in_list_of
+        for key, items in parts.items():
+            owner = owners[key]
+            total = owner.first("change_amount")
+            changes = [item.first("change_amount") for item in items]
+            if total is None or total.unit != "万元" or len(items) < 2 or not all(
+                    change and change.unit == "万元" for change in changes):
+                continue
+            expected = sum((_signed(change) for change in changes if change), Decimal(0))
+            envelope = sum_envelope([change.printed for change in changes if change], total.printed)
+            outcome = verdict(_signed(total), expected, envelope, Decimal(0))
+            if outcome == "passed":
+                yield "passed"
+                continue
+            terms = " + ".join(f"{item.subject} {fmt(_signed(change))}" for item, change in zip(items, changes) if change)
+            yield self.finding(f"{owner.subject}变动 {fmt(_signed(total))} 万元 ≠ 其中各项变动之和 {fmt(expected)}（{terms}）",
+                               [claim_evidence(owner, total)] + [claim_evidence(i, c) for i, c in zip(items, changes) if c],
+                               stated=fmt(_signed(total)), expected=fmt(expected),
                                severity="rounding" if outcome == "rounding" else None)
 
 

@@ -19,6 +19,7 @@ from checker.rules.base import (
     cell_evidence,
     claim_evidence,
     register,
+    text_evidence,
 )
 from corpus.vocab import normalize, vocabulary
 
@@ -289,3 +290,50 @@ class MissingFullStop(Rule):
                                    stated=piece[-12:], expected=piece[-12:] + "。")
         if not found:
             yield "passed"
+
+
+# A year the document prints for itself: "2024年度部门决算情况说明" in a heading or a table title, and the
+# date its asset count is taken at ("截至2025年8月", "截至 2024 年 12 月"), which in a 预算 falls in the
+# year before (the budget is drawn up then) and in a 决算 in its own year.
+OWN_YEAR_TITLE = re.compile(r"(20\d{2})\s*年度?[\u4e00-\u9fff“”]{0,16}?(?:预算|决算)")
+COUNTED_AT = re.compile(r"截[至止]\s*(20\d{2})\s*年\s*\d{1,2}\s*月")
+COUNTED_AT_OFFSET = {"预算": -1, "决算": 0}
+NOT_OWN_YEAR = ("执行", "上年", "结转", "比")  # "2025年预算执行数" in a 2026 heading is the year compared with
+
+
+@register
+class DocumentYear(Rule):
+    """Every year the document writes for itself is its own year: part, section and table titles
+    ("第三部分 上海市普陀区财政局 2023年度部门决算情况说明" in a 2024 决算), and the date its 国有资产占用情况
+    counts at ("截至2023年12月" in a 2024 决算; a 预算 counts at the end of the year before)."""
+
+    code = "GJ808"
+    name = "document-year"
+    family = "wording"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        document = context.document
+        year, kind = document.metadata.year, document.metadata.kind
+        if year is None:
+            yield "skipped"
+            return
+        for title, span in document.headings():
+            for match in OWN_YEAR_TITLE.finditer(title):
+                if any(word in match.group(0) for word in NOT_OWN_YEAR):
+                    continue
+                if int(match.group(1)) == year:
+                    yield "passed"
+                    continue
+                yield self.finding(f"标题中的年份 {match.group(1)} 与文件年度 {year} 不符：“{title}”",
+                                   [Evidence("text", span.line, span.end_line, span.page, title)],
+                                   stated=f"{match.group(1)}年", expected=f"{year}年")
+        if kind not in COUNTED_AT_OFFSET:
+            return
+        expected = year + COUNTED_AT_OFFSET[kind]
+        for evidence, text in text_evidence(context, COUNTED_AT):
+            printed = int(COUNTED_AT.match(text).group(1))
+            if printed == expected:
+                yield "passed"
+                continue
+            yield self.finding(f"“{text}”：{year} 年{kind}的资产情况应截至 {expected} 年", [evidence],
+                               stated=f"{printed}年", expected=f"{expected}年")
