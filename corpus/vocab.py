@@ -57,6 +57,9 @@ class TableKind:
     text_only: bool = False
     totals_from: str | None = None
     column_totals: dict[str, str] = field(default_factory=dict)  # column -> table kind whose total it equals
+    # the words that name what the table is about, all of them ("一般公共预算", "项目支出"): what its
+    # empty-table note must name, and what a narrative figure about it says
+    fund: tuple[str, ...] = ()
 
 
 @dataclass
@@ -147,6 +150,7 @@ def vocabulary() -> Vocabulary:
             text_only=spec.get("text_only", False),
             totals_from=spec.get("totals_from"),
             column_totals=spec.get("column_totals", {}),
+            fund=tuple(spec.get("fund", ())),
         )
     return Vocabulary(
         concepts={name: spec["aliases"] for name, spec in data["concepts"].items()},

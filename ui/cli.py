@@ -107,15 +107,27 @@ def _render(fmt: str, reports):
 
 
 def _rules_command(args: argparse.Namespace) -> int:
+    """The catalog, one summary per rule; with codes, each rule's page (what, why, example)."""
     from checker.rules import CATALOG
     from checker.rules.base import FAMILIES
 
+    if args.codes:
+        wanted = [code for code in sorted(CATALOG) if any(code.startswith(c.strip().upper()) for c in args.codes)]
+        if not wanted:
+            print(f"gouji: no rule {', '.join(args.codes)}; `gouji rules` lists them", file=sys.stderr)
+            return 2
+        for code in wanted:
+            rule = CATALOG[code]
+            print(f"{code} {rule.name} [{rule.severity}] · {FAMILIES[rule.family]}\n")
+            print(rule.description() + "\n")
+        return 0
     for family, title in FAMILIES.items():
         print(f"## {title}\n")
         for code, rule in sorted(CATALOG.items()):
             if rule.family == family:
                 print(f"{code}  {rule.name}  [{rule.severity}]")
-                print("    " + rule.description().replace("\n", "\n    ") + "\n")
+                print("    " + rule.summary().replace("\n", "\n    ") + "\n")
+    print("`gouji rules GJnnn` shows a rule's page: what it checks, why, and an example.")
     return 0
 
 
@@ -293,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--facts-only", action="store_true", help="no text index (faster first start)")
     serve.add_argument("--chroma-url", metavar="URL", help=CHROMA_HELP)
     serve.set_defaults(handler=_serve_command)
-    rules = commands.add_parser("rules", help="print the rule catalog")
+    rules = commands.add_parser("rules", help="print the rule catalog, or one rule's page")
+    rules.add_argument("codes", nargs="*", metavar="GJnnn", help="rules (or code prefixes, GJ2) to show in full")
     rules.set_defaults(handler=_rules_command)
     return parser
 

@@ -100,13 +100,16 @@ class Rule:
     name: ClassVar[str]
     family: ClassVar[str]
     severity: ClassVar[str] = "error"
-    # Real cases: (document, line, severity) where the rule fires, or (document, None, "passes") where it
-    # runs and finds nothing. Documents: "seed:000" (bundled) or "extra:<file>" (../shared/corpus-extra).
-    fixtures: ClassVar[tuple[tuple[str, int | None, str], ...]] = ()
 
     @classmethod
     def description(cls) -> str:
+        """The rule's page, ruff style: what it checks, then "Why:" and "Example:" paragraphs."""
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """What it checks: the page's first paragraph."""
+        return cls.description().split("\n\n", 1)[0]
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
         raise NotImplementedError

@@ -76,10 +76,14 @@ def locate_cell(document: Document, ref: dict) -> tuple[Table, Decimal, Evidence
 class CrossTableIdentity(Rule):
     """Figures that two tables both state agree: 表1 totals = 表2 总计 = 表3 总计; 表4 一般公共预算 = 表5;
     表5 基本支出 = 表6 总计, 表5 项目支出 = 表7 总计; 表6 公务接待费 and 公务用车运行维护费 = the 三公 table;
-    表11 总计 = 表1 上年结转结余. A table the document lacks makes the check skipped, not passed."""
+    表11 总计 = 表1 上年结转结余. A table the document lacks makes the check skipped, not passed.
+
+    Why: The tables restate each other (收支总表, 收入总表, 支出总表 …); a figure that two tables give differently is wrong in one of them.
+
+    Example: seed 000:98 with one edit — 收支总表 收入总计 611.12 against 收入总表 合计 610.12.
+    """
 
     code = "GJ601"
-    fixtures = (("seed:000", None, "passes"),)
     name = "cross-table-identity"
     family = "cross-table"
 

@@ -13,10 +13,14 @@ from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, claim
 @register
 class AmountMatchesTable(Rule):
     """An amount the narrative gives for a table item (a 类/款/项 科目, 基本支出, 一般公共预算, a 三公 item,
-    a total) equals the table cell, after converting 元 to 万元 and allowing for the text's rounding."""
+    a total) equals the table cell, after converting 元 to 万元 and allowing for the text's rounding.
+
+    Why: A narrative figure that differs from its table is the error a reader meets first: the tables are the official figures, the text is what people quote.
+
+    Example: sh-putuo-sifaju-2026-dept-budget:122 — 住房公积金（01项）“2026年预算安排201.50万元”; the 一般公共预算支出功能分类预算表 row 2210201 says 208.80.
+    """
 
     code = "GJ101"
-    fixtures = (("extra:sh-putuo-sifaju-2026-dept-budget.txt", 122, "error"),)  # 201.50 vs the table's 208.80
     name = "amount-matches-table"
     family = "text-table"
 
