@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 # An amount or rate as printed: "1,747.75", "9,790.11", "-3.5", "0", ".5" is not a form seen in the wild.
 NUMBER = re.compile(r"(?<![\d.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|(?<![\d.,])-?\d+(?:\.\d+)?(?![\d])")
@@ -51,3 +52,22 @@ def decimals(printed: str) -> int:
     """How many decimals the printed figure shows: the precision it was rounded to."""
     printed = printed.strip()
     return len(printed.split(".", 1)[1]) if "." in printed else 0
+
+
+ORDINAL_HEAD = re.compile(r"^([一二三四五六七八九十百]+)[、.．]")
+
+
+def chinese_ordinal(label: str) -> int | None:
+    """The number a label is numbered with ("二十四、抗疫特别国债安排的支出" -> 24), or None."""
+    match = ORDINAL_HEAD.match(label.strip())
+    return _chinese_number(match.group(1)) if match else None
+
+
+@cache
+def _chinese_number(text: str) -> int | None:
+    import cn2an  # imported on first use: it takes a tenth of a second to load
+
+    try:
+        return int(cn2an.cn2an(text, "strict"))
+    except ValueError:
+        return None

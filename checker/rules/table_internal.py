@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from checker.arith import fmt, half_step, verdict
+from checker.claims import ordinal_kind
 from checker.findings import Evidence
 from checker.rules.base import CheckContext, Outcome, Rule, cell_evidence, register
-from corpus.model import Row, Table
+from corpus.model import Cell, Row, Table
+from corpus.numbers import chinese_ordinal
 from corpus.vocab import vocabulary
 
 
@@ -210,6 +212,86 @@ class Balance(Rule):
             yield self.finding(f"{table.title}: 收入总计 {a.printed} ≠ 支出总计 {b.printed}",
                                [cell_evidence(table, income, a), cell_evidence(table, spend, b)],
                                stated=b.printed, expected=a.printed)
+
+
+@register
+class SideSum(Rule):
+    """In a two-sided 收支总表 or 财政拨款收支总表, each side's numbered rows (一、…, 二、…) add up to the
+    side's first total after them, column by column: the 支出 side's 类 rows to 本年支出合计 (or 支出总计),
+    the 收入 side's sources to 本年收入合计 (or 收入总计). Sub-rows (1. 一般公共预算, 其中：…) are parts of a
+    numbered row and are not added again.
+
+    Why: The 收支总表 is the first table a reader opens; a 类 row that does not add up to its total means a
+    figure was changed in one table and not carried to the others.
+
+    Example: sh-putuo-sifaju-2026-dept-budget:132 with one edit — “三、卫生健康支出 1,149,778.00” while the
+    支出 rows otherwise add up to 支出总计 96,282,213.44.
+    """
+
+    code = "GJ504"
+    name = "side-sum"
+    family = "table-internal"
+
+    def check(self, context: CheckContext) -> Iterator[Outcome]:
+        text_read = context.document.style != "pdf"
+        for table in context.document.tables:
+            if table.kind not in vocabulary().tables or not vocabulary().tables[table.kind].sides:
+                continue
+            sums = {side: _numbered_sums(table, side) for side in ("收入", "支出")}
+            for side, found in sums.items():
+                other = sums["支出" if side == "收入" else "收入"]
+                yield from context.unless_unread(table, self._side(table, side, found, other, text_read))
+
+    def _side(self, table: Table, side: str, found, other, text_read: bool) -> Iterator[Outcome]:
+        for total, run, cell, expected in found:
+            outcome = verdict(cell.value, expected, envelope(table, [r.cell(cell.column).printed for r in run
+                                                                     if r.cell(cell.column)]),
+                              envelope(table, [cell.printed]))
+            if outcome == "passed":
+                yield "passed"
+                continue
+            blank = any(r.cell(cell.column) is None for r in run)
+            # a blank in a text read proves nothing; a row the read set on the other side shows as the same
+            # difference there with the opposite sign
+            moved = any(o_cell.column == cell.column and o_expected - o_cell.value == cell.value - expected
+                        for _, _, o_cell, o_expected in other)
+            if (text_read and blank and expected < cell.value) or moved:
+                yield "skipped"
+                continue
+            yield self.finding(
+                f"{_title(table)} {side}方 {total.label} {cell.column}: {cell.printed} ≠ 各项之和 "
+                f"{fmt(expected / unit_factor(table))}",
+                [cell_evidence(table, total, cell, cell.column)] + [cell_evidence(table, r, r.cell(cell.column), cell.column)
+                                                                    for r in run if r.cell(cell.column)][:8],
+                stated=cell.printed, expected=fmt(expected / unit_factor(table)),
+                severity="rounding" if outcome == "rounding" else None)
+
+
+def _numbered_sums(table: Table, side: str) -> list[tuple[Row, list[Row], Cell, Decimal]]:
+    """(total, numbered rows, total's cell, their sum) for each run of numbered rows (一、… again from 一、
+    starts another list of the same total: Jiangsu lists 支出 by function and by 基本/项目) before the
+    side's first total. None where a run's numbers do not count 1, 2, 3 …: the read mixed or lost rows."""
+    runs: list[list[Row]] = []
+    total = None
+    for row in (row for row in table.rows if row.side == side):
+        if row.is_total:
+            total = row
+            break
+        if ordinal_kind(row.label) == "一、":
+            if row.label.startswith("一、") or not runs:
+                runs.append([])
+            runs[-1].append(row)
+    if total is None:
+        return []
+    for run in runs:
+        numbers = [chinese_ordinal(row.label) for row in run]
+        two_in_one = any(chinese_ordinal(row.label.split(maxsplit=1)[-1]) for row in run if " " in row.label.strip())
+        if numbers != list(range(1, len(run) + 1)) or two_in_one:
+            # a number repeated, or two in one label: two lists printed side by side and read as one
+            # ("一、一般公共服务支出 一、基本支出"); a number missing: a row the read lost or set on the other side
+            return []
+    return [(total, run, cell, sum((r.cell(cell.column).value for r in run if r.cell(cell.column)), Decimal(0)))
+            for run in runs if len(run) >= 2 for cell in total.cells]
 
 
 def _title(table: Table) -> str:
