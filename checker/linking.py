@@ -349,6 +349,15 @@ def homes(concept: str) -> list[dict]:
     return [home if isinstance(home, dict) else {"table": home} for home in mapping()["homes"].get(concept, [])]
 
 
+def concept_home(document: Document, concept: str) -> Located | None:
+    """Where the document's tables print an item the narrative names without a figure ("占“三公”经费的 26.86%")."""
+    for place in homes(concept):
+        table = document.table(place["table"])
+        if table is not None and (found := concept_cell(document, table, concept, place.get("side"))):
+            return found
+    return None
+
+
 def link(document: Document, statement: Statement) -> Located | None:
     """The cell a statement's amount restates, or None where gouji cannot tell which."""
     found = section_table(document, statement)

@@ -10,9 +10,18 @@ from checker.allowances import allowances
 from checker.arith import HUNDRED, OUTCOME_ORDER, fmt, half_step, ratio_envelope, verdict
 from checker.claims import Claim, Statement
 from checker.findings import Evidence
-from checker.rules.base import CheckContext, Outcome, Rule, claim_evidence, register, text_evidence
+from checker.linking import concept_home
+from checker.rules.base import (
+    CheckContext,
+    Outcome,
+    Rule,
+    cell_evidence,
+    claim_evidence,
+    register,
+    text_evidence,
+)
 from checker.rules.completeness import RESIDUE
-from corpus.vocab import normalize
+from corpus.vocab import normalize, vocabulary
 
 
 def _signed(claim: Claim) -> Decimal:
@@ -149,16 +158,20 @@ class BudgetExecution(Rule):
     family = "arithmetic"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        for paragraph in context.document.paragraphs():
+        paragraphs = list(context.document.paragraphs())
+        for paragraph, after in zip(paragraphs, [*paragraphs[1:], None]):
             found = list(EXECUTED.finditer(paragraph.text))
             for match, following in zip(found, [*found[1:], None]):
                 budget, final = Decimal(match["budget"].replace(",", "")), Decimal(match["final"].replace(",", ""))
                 if match["rate"]:
                     yield self._rate(paragraph, match, budget, final)
                 end = following.start() if following else len(paragraph.text)
-                compared = COMPARED.search(paragraph.text, match.end(), end)
+                compared, where = COMPARED.search(paragraph.text, match.end(), end), paragraph
+                if compared is None and following is None and after is not None:
+                    # the comparison opens the next paragraph ("…完成年初预算的 95.89%。" / "决算数小于预算数的…")
+                    compared, where = COMPARED.match(after.text, len(after.text) - len(after.text.lstrip())), after
                 if compared:
-                    yield self._comparison(paragraph, match, compared, budget, final)
+                    yield self._comparison(paragraph, match, where, compared, budget, final)
 
     def _evidence(self, paragraph, start: int, end: int) -> list:
         span = paragraph.span_of(start, end)
@@ -177,7 +190,7 @@ class BudgetExecution(Rule):
                             self._evidence(paragraph, match.start(), match.end()), stated=f"{rate}%",
                             expected=f"{fmt(expected)}%", severity="rounding" if outcome == "rounding" else None)
 
-    def _comparison(self, paragraph, match, compared, budget: Decimal, final: Decimal) -> Outcome:
+    def _comparison(self, paragraph, match, where, compared, budget: Decimal, final: Decimal) -> Outcome:
         word, tail = compared["word"], compared["tail"] or ""
         if word in COMPARISON_SIGN:
             holds = (final > budget) - (final < budget) == COMPARISON_SIGN[word]
@@ -188,8 +201,11 @@ class BudgetExecution(Rule):
         if holds:
             return "passed"
         actual = "大于" if final > budget else "小于" if final < budget else "等于"
+        evidence = (self._evidence(paragraph, match.start(), compared.end()) if where is paragraph else
+                    self._evidence(paragraph, match.start(), match.end())
+                    + self._evidence(where, compared.start(), compared.end()))
         return self.finding(f"决算 {match['final']} {actual}预算 {match['budget']}，文中为“{compared.group(0).strip()}”",
-                            self._evidence(paragraph, match.start(), compared.end()),
+                            evidence,
                             stated=compared.group(0).strip(), expected=f"决算数{actual}预算数")
 
 
@@ -213,9 +229,11 @@ class ShareOfBase(Rule):
             top = statement.top
             if top is not None and _amount(statement) and id(top) not in openers and not statement.first("share"):
                 openers[id(top)] = statement
+        wrong: dict = {}  # base evidence -> [(finding, the base the stated share implies)]
+        printed_of: dict = {}
         for statement in context.statements:
             share, amount = statement.first("share"), _amount(statement)
-            if not (share and amount):
+            if not (share and amount and share.value):
                 continue
             owner = statement.in_list_of or openers.get(id(statement.top))
             if share.base and owner is not None and not _names(share.base, owner.subject):
@@ -223,25 +241,66 @@ class ShareOfBase(Rule):
                 owner = next((s for s in reversed(context.statements[:context.statements.index(statement)])
                               if s.subject and _names(share.base, s.subject) and _amount(s)), None)
             base = _amount(owner) if owner else None
-            if base is None or base.value == 0 or owner is statement:
+            if base is not None and base.value and owner is not statement:
+                whole, printed, evidence = base.value, base.printed, claim_evidence(owner, base)
+            elif (table_base := self._table_base(context, share)) is not None:
+                # the base is named without a figure in the text: the table's ("“三公”经费预算支出中，…")
+                whole, printed, evidence = table_base
+            else:
                 yield "skipped"
                 continue
-            expected = amount.value / base.value * HUNDRED
-            envelope = ratio_envelope(amount.value, base.value, half_step(amount.printed), half_step(base.printed))
+            printed_of[evidence] = printed
+            expected = amount.value / whole * HUNDRED
+            envelope = ratio_envelope(amount.value, whole, half_step(amount.printed), half_step(printed))
             outcome = verdict(share.value, expected, envelope, half_step(share.printed))
             if outcome == "passed":
                 yield "passed"
                 continue
-            yield self.finding(
-                f"{statement.subject}: 占比 {share.printed}% 与 {amount.printed} ÷ {base.printed} = {fmt(expected)}% 不符",
-                [claim_evidence(statement, share), claim_evidence(owner, base)],
+            finding = self.finding(
+                f"{statement.subject}: 占比 {share.printed}% 与 {amount.printed} ÷ {printed} = {fmt(expected)}% 不符",
+                [claim_evidence(statement, share), evidence],
                 stated=f"{share.printed}%", expected=f"{fmt(expected)}%",
                 severity="rounding" if outcome == "rounding" else None)
+            if outcome == "error":
+                wrong.setdefault(evidence, []).append((finding, amount.value / share.value * HUNDRED))
+            else:
+                yield finding
+        yield from self._one_wrong_base(wrong, printed_of)
+
+    def _one_wrong_base(self, wrong: dict, printed_of: dict) -> Iterator[Outcome]:
+        """Shares of one base that are all wrong by the same factor were all taken of another figure: one
+        problem, reported once with the base they imply ("占“三公”经费的 8.75%" of 2,542.86, not 833.60)."""
+        for base_evidence, items in wrong.items():
+            implied = [base for _, base in items]
+            if len(items) < 2 or max(implied) - min(implied) > max(implied) * Decimal("0.002"):
+                yield from (finding for finding, _ in items)
+                continue
+            first = items[0][0]
+            yield self.finding(
+                f"{len(items)} 项占比都不是占 {printed_of[base_evidence]} 的比重，而是约占 {fmt(implied[0])}："
+                + "；".join(finding.message for finding, _ in items),
+                [e for finding, _ in items for e in finding.evidence if e != base_evidence] + [base_evidence],
+                stated=first.stated, expected=first.expected)
+
+    @staticmethod
+    def _table_base(context: CheckContext, share: Claim):
+        """(value in 万元, printed in 万元, evidence) of the item a share's base names, from its table."""
+        concept = vocabulary().concept_of(_base_words(share.base)) if share.base else None
+        found = concept_home(context.document, concept) if concept else None
+        if found is None or found.cell is None or not found.cell.value or not context.trusted(found.table):
+            return None
+        printed = fmt(found.cell.value) if vocabulary().unit_factor(found.table.unit) != 1 else found.cell.printed
+        return found.cell.value, printed, cell_evidence(found.table, found.row, found.cell, found.column)
+
+
+def _base_words(base: str) -> str:
+    """The item a share's base names: "“三公”经费的" -> "“三公”经费"."""
+    return normalize(base).removesuffix("的").removesuffix("比重").removesuffix("比例")
 
 
 def _names(base: str, subject: str) -> bool:
     """Whether the base a share names ("“三公”经费的") is the subject of a statement ("“三公”经费预算数")."""
-    key = normalize(base).removesuffix("的").removesuffix("比重").removesuffix("比例")
+    key = _base_words(base)
     subject = normalize(subject)
     return bool(key) and (key in subject or subject in key)
 
@@ -286,7 +345,7 @@ class DirectionWords(Rule):
             elif change.direction != rate.direction and change.value and rate.value:
                 yield self.finding(f"{statement.subject}: 金额{WORD[change.direction]} {change.printed} 万元，"
                                    f"比率却写{WORD[rate.direction]} {rate.printed}%，方向相反",
-                                   [claim_evidence(statement, rate)], stated=f"{WORD[rate.direction]}",
+                                   [claim_evidence(statement, change), claim_evidence(statement, rate)], stated=f"{WORD[rate.direction]}",
                                    expected=WORD[change.direction])
             else:
                 yield "passed"
@@ -298,7 +357,8 @@ class DirectionWords(Rule):
 @register
 class GrowthFromZero(Rule):
     """Growth stated from a zero base (last year's figure = amount − change = 0): a rate cannot be
-    computed; templates often print 100.00%. Shown as a note so a reviewer knows the rate is conventional.
+    computed; templates print 100.00%. Shown as a note so a reviewer knows the rate is conventional; any
+    other rate from zero is a warning.
 
     Why: From a zero base no rate exists; templates print 100.00% by convention, and a reviewer should know the rate was not computed.
 
@@ -318,5 +378,10 @@ class GrowthFromZero(Rule):
             if amount.value - _signed(change) != 0 or amount.value == 0:
                 yield "passed"  # a change from a figure a rate can be taken of
                 continue
-            yield self.finding(f"{statement.subject}: 上年为零，增幅 {rate.printed}% 为约定写法",
-                               [claim_evidence(statement, rate)], stated=f"{rate.printed}%", expected=None)
+            if rate.value == HUNDRED:
+                yield self.finding(f"{statement.subject}: 上年为零，增幅 {rate.printed}% 为约定写法",
+                                   [claim_evidence(statement, rate)], stated=f"{rate.printed}%", expected=None)
+            else:  # from nothing, a rate is 100% by convention or none at all, never another figure
+                yield self.finding(f"{statement.subject}: 上年为零，增幅不能为 {rate.printed}%（约定写法为 100%）",
+                                   [claim_evidence(statement, change), claim_evidence(statement, rate)],
+                                   stated=f"{rate.printed}%", expected="100%", severity="warning")

@@ -354,8 +354,11 @@ class DocumentYear(Rule):
         if year is None:
             yield "skipped"
             return
+        part_titles = {id(part.span) for part in document.parts}
         for title, span in document.headings():
-            for match in OWN_YEAR_TITLE.finditer(title):
+            # a part of the document is of its year whatever it names ("第一部分 2025 年部门概况")
+            pattern = YEAR if id(span) in part_titles else OWN_YEAR_TITLE
+            for match in pattern.finditer(title):
                 if any(word in match.group(0) for word in NOT_OWN_YEAR):
                     continue
                 if int(match.group(1)) == year:
