@@ -31,6 +31,9 @@ PATH_LEVEL = re.compile(r"([^（）()]+?)[（(](\d*)\s*(类|款|项)[）)]")
 YEAR = re.compile(r"(20\d{2})\s*年")
 YEAR_OPENING = re.compile(r"\s*20\d{2}\s*年")
 MAY_CLAIM = re.compile(r"\d|持平|其中")
+# No sentence of a disclosure is this long; a "sentence" that is, is a run of figures or junk with no
+# full stop, and making claims of it would cost spaCy a gigabyte per million characters.
+LONGEST_SENTENCE = 5000
 # Ordinals that number list items, by kind: "（三）" follows "（二）", "3." follows "2."
 ORDINAL_KINDS = [("（一）", re.compile(r"^[（(][一二三四五六七八九十]+[）)]")), ("（1）", re.compile(r"^[（(]\d+[）)]")),
                  ("一、", re.compile(r"^[一二三四五六七八九十]+[、.．]")), ("1.", re.compile(r"^\d+[、.．](?!\d)")),
@@ -129,7 +132,7 @@ class ClaimExtractor:
         # only sentences with a figure, "持平" or "其中" can make or extend a statement: the others skip spaCy
         items = [(part, top, section, paragraph, sentence)
                  for part, top, section, paragraph in _paragraphs(document) for sentence in paragraph.sentences
-                 if MAY_CLAIM.search(sentence.text)]
+                 if len(sentence.text) <= LONGEST_SENTENCE and MAY_CLAIM.search(sentence.text)]
         docs = self.nlp.pipe(sentence.text for *_, sentence in items)
         for (part, top, section, paragraph, sentence), doc in zip(items, docs):
             # a sentence without a subject of its own goes on about the paragraph's last one

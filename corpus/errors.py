@@ -10,3 +10,11 @@ class InputError(Exception):
         self.line = line
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {problem}")
+
+
+def unexpected(path: str, error: BaseException) -> InputError:
+    """Any other failure while reading or checking one document, as that document's one-line error: one
+    odd file must never cost the others their report (ruff reports its internal errors the same way)."""
+    detail = " ".join(str(error).split())[:160]
+    return InputError(path, f"gouji failed on this file ({type(error).__name__}{': ' + detail if detail else ''}); "
+                            "the other files are not affected")

@@ -45,7 +45,9 @@ def parse_amount(token: str) -> Decimal | None:
 
 
 def is_amount_token(token: str) -> bool:
-    return AMOUNT_TOKEN.match(normalize_width(token).strip()) is not None
+    """A token parse_amount reads: an account number of 19 digits is text, not a figure."""
+    token = normalize_width(token).strip()
+    return AMOUNT_TOKEN.match(token) is not None and len(token.split(".")[0].replace(",", "").lstrip("-")) <= MAX_DIGITS
 
 
 def decimals(printed: str) -> int:

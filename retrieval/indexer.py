@@ -31,9 +31,12 @@ class IndexResult:
 
 
 def sha256(paths: list[str]) -> str:
+    """The content's digest, read as the readers read (regular files only, never more than the limit)."""
+    from corpus.readers import read_bytes
+
     digest = hashlib.sha256()
     for path in paths:
-        digest.update(Path(path).read_bytes())
+        digest.update(read_bytes(path))
     return digest.hexdigest()
 
 
@@ -156,6 +159,7 @@ def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
     from checker.runner import check_document
     from corpus import InputError, parse_document
     from corpus.deadline import time_limit
+    from corpus.errors import unexpected
     from retrieval.chunks import chunks
 
     try:
@@ -164,6 +168,8 @@ def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
             report = check_document(document)
     except InputError as error:
         return group[0], error.problem
+    except Exception as error:  # noqa: BLE001 - one file's failure is that file's one line
+        return group[0], unexpected(group[0], error).problem
     record, cells, claims, found, terms, tables = facts(document, report, report.statements)
     form = "+".join(group)
     record["sha256"], record["form"] = digest, form

@@ -196,6 +196,38 @@ def _heading_flood(folder: Path) -> str:
     return _write(folder, "headings.txt", _seed_text() + "\n" + "一、\n（一）\n1、\n" * 30_000)
 
 
+def _account_number(folder: Path) -> str:
+    """A table row with a 19-digit figure (a bank account number) in it."""
+    lines = _seed_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("201 29 01"))
+    lines[at] += " 1234567890123456789"
+    return _write(folder, "account.txt", "\n".join(lines))
+
+
+def _ten_million_digits(folder: Path) -> str:
+    return _write(folder, "digits.txt", _seed_text() + "\n" + "9" * 10_000_000 + "\n")
+
+
+def _pages_json(folder: Path, page) -> str:
+    import json
+
+    text = _seed_text()
+    pages = [{"page": 1, "text": text[:3000]}, {"page": page, "text": text[3000:]}]
+    return _write(folder, f"pages-{type(page).__name__}.json", json.dumps(pages, ensure_ascii=False))
+
+
+def _named_pipe(folder: Path) -> str:
+    import os
+
+    os.mkfifo(folder / "pipe.txt")
+    return str(folder / "pipe.txt")
+
+
+def _link_to_dev_zero(folder: Path) -> str:
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    return str(folder / "zero.txt")
+
+
 BAD_INPUTS = [
     BadInput("empty file", lambda f: _write(f, "empty.txt", b""), "refused", "the file is empty"),
     BadInput("only blank lines", lambda f: _write(f, "blank.txt", b" \n\t\n\r\n"), "refused", "the file is empty"),
@@ -231,4 +263,15 @@ BAD_INPUTS = [
     BadInput("control and bidi characters", _control_characters, "checked", "尉犁县总工会"),
     BadInput("30,000 empty headings", _heading_flood, "checked", "尉犁县总工会"),
     BadInput("pair with a missing half", lambda f: f"{seed('003')}+{f / 'missing.pdf'}", "refused", "no such file"),
+    BadInput("a 19-digit account number in a table row", _account_number, "checked", "尉犁县总工会"),
+    BadInput("a line of ten million digits", _ten_million_digits, "checked", "尉犁县总工会"),
+    BadInput("per-page JSON with a page number as a string", lambda f: _pages_json(f, "2"), "refused",
+             "whole number"),
+    BadInput("per-page JSON with a page number null", lambda f: _pages_json(f, None), "refused", "whole number"),
+    BadInput("JSON nested 100,000 deep", lambda f: _write(f, "deep.json", "[" * 100_000 + "]" * 100_000), "refused",
+             "not a budget disclosure"),
+    BadInput("a named pipe", _named_pipe, "refused", "not a regular file (a named pipe)"),
+    BadInput("a symlink to /dev/zero", _link_to_dev_zero, "refused", "not a regular file (a device)"),
+    BadInput("an upper-case extension", lambda f: _write(f, "SEED.TXT", _seed_text()), "checked", "尉犁县总工会"),
+    BadInput("a file whose name holds +", lambda f: _write(f, "a+b.txt", _seed_text()), "checked", "尉犁县总工会"),
 ]

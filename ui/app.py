@@ -26,6 +26,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr
 
+from checker.report import csv_safe
 from retrieval.items import concept_items
 from retrieval.qa import Answer, Answerer
 from retrieval.store import FactStore
@@ -205,7 +206,7 @@ class App:
         text = io.StringIO(newline="")
         writer = csv.writer(text)
         writer.writerow(["部门", "年度", "章节/表", "位置", "原文"])
-        writer.writerows(rows)
+        writer.writerows([csv_safe(value) for value in row] for row in rows)
         _write_atomic(target, text.getvalue().encode("utf-8-sig"))
         return rows, str(target)
 

@@ -12,6 +12,7 @@ from ui.batch import BatchError
 
 def _parse_command(args: argparse.Namespace) -> int:
     from corpus import InputError, parse_document
+    from corpus.errors import unexpected
     from corpus.serialize import document_data, document_text
 
     status = 0
@@ -22,19 +23,43 @@ def _parse_command(args: argparse.Namespace) -> int:
         try:
             documents.append(parse_document(*paths))
         except InputError as error:
-            print(f"gouji: {error}", file=sys.stderr)
+            _say(str(error))
+            status = 2
+        except Exception as error:  # noqa: BLE001 - one file's failure is that file's one line
+            _say(str(unexpected(paths[0], error)))
             status = 2
     if args.format == "json":
         payload = [document_data(document) for document in documents]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=1)
         print()
     elif documents:
-        print("\n\n".join(document_text(document) for document in documents))
+        _show("\n\n".join(document_text(document) for document in documents))
     return status
 
 
+def _show(text: str) -> None:
+    """Text for the terminal, line by line, with control characters from documents escaped."""
+    from checker.report import terminal_safe
+
+    print("\n".join(terminal_safe(line) for line in text.split("\n")))
+
+
+def _say(message: str) -> None:
+    """One line on stderr, with any control character from a file name or a document escaped."""
+    from checker.report import terminal_safe
+
+    print(f"gouji: {terminal_safe(message)}", file=sys.stderr)
+
+
+class UsageError(Exception):
+    """A command line or configuration gouji cannot act on: one line, exit 2, before any work."""
+
+
+CONFIG_KEYS = ("select", "ignore")
+
+
 def _config() -> dict:
-    """[tool.gouji] in the pyproject.toml of the current folder, if any."""
+    """[tool.gouji] in the pyproject.toml of the current folder, if any; unknown keys are refused."""
     import tomllib
     from pathlib import Path
 
@@ -42,9 +67,48 @@ def _config() -> dict:
     if not file.exists():
         return {}
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8")).get("tool", {}).get("gouji", {})
-    except (tomllib.TOMLDecodeError, OSError):
-        return {}
+        config = tomllib.loads(file.read_text(encoding="utf-8")).get("tool", {}).get("gouji", {})
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"pyproject.toml: cannot read [tool.gouji]: {error}") from None
+    unknown = sorted(set(config) - set(CONFIG_KEYS))
+    if unknown:
+        raise UsageError(f"pyproject.toml [tool.gouji]: unknown key {', '.join(unknown)} (known: {', '.join(CONFIG_KEYS)})")
+    return config
+
+
+def rule_codes(value, where: str) -> list[str] | None:
+    """Rule codes or prefixes from a comma string ("GJ2,GJ101") or a list (["GJ2", "GJ101"]); each must
+    name at least one rule, so a typo never turns every check off."""
+    import re
+
+    from checker.rules import CATALOG
+
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        items = [part for item in value for part in item.split(",")]
+    else:
+        raise UsageError(f"{where}: expected rule codes as a list or a comma-separated string, not {value!r}"[:200])
+    codes = [item.strip().upper() for item in items if item.strip()]
+    for code in codes:
+        if not re.fullmatch(r"GJ\d{0,3}", code) or not any(rule.startswith(code) for rule in CATALOG):
+            raise UsageError(f"{where}: {code} matches no rule (`gouji rules` lists them)")
+    return codes or None
+
+
+def _output_target(output: str | None) -> None:
+    """--output names a file in a folder that exists: said before the work, not after it."""
+    from pathlib import Path
+
+    if output is None:
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise UsageError(f"--output {output}: is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise UsageError(f"--output {output}: no folder {target.parent}")
 
 
 def _check_one(group: list[str], select: list[str] | None, ignore: list[str] | None, seconds: float | None = None):
@@ -53,19 +117,22 @@ def _check_one(group: list[str], select: list[str] | None, ignore: list[str] | N
     from checker.runner import check_document
     from corpus import InputError, parse_document
     from corpus.deadline import time_limit
+    from corpus.errors import unexpected
 
     try:
         with time_limit(group[0], seconds):
             return check_document(parse_document(*group), select, ignore)
     except InputError as error:
         return str(error)
+    except Exception as error:  # noqa: BLE001 - one file's failure is that file's one line
+        return str(unexpected(group[0], error))
 
 
 def _check_command(args: argparse.Namespace) -> int:
     config = _config()
-    select = (args.select or config.get("select") or "").split(",") if (args.select or config.get("select")) else None
-    ignore = (args.ignore or ",".join(config.get("ignore", []))).split(",") if (args.ignore or config.get("ignore")) \
-        else None
+    select = rule_codes(args.select, "--select") if args.select else rule_codes(config.get("select"), "[tool.gouji] select")
+    ignore = rule_codes(args.ignore, "--ignore") if args.ignore else rule_codes(config.get("ignore"), "[tool.gouji] ignore")
+    _output_target(args.output)
     reports, status = [], 0
     from functools import partial
 
@@ -78,14 +145,14 @@ def _check_command(args: argparse.Namespace) -> int:
         results = list(run(check_one, groups))
     for result in results:
         if isinstance(result, str):
-            print(f"gouji: {result}", file=sys.stderr)
+            _say(result)
             status = 2
         else:
             reports.append(result)
     try:
         output = _render(args.format, reports)
     except ValueError as error:  # e.g. a pdf report asked for a text input
-        print(f"gouji: {error}", file=sys.stderr)
+        _say(str(error))
         return 2
     if args.output:
         from pathlib import Path
@@ -94,7 +161,7 @@ def _check_command(args: argparse.Namespace) -> int:
     elif isinstance(output, bytes):
         sys.stdout.buffer.write(output)
     else:
-        print(output)
+        print(output)  # the text report escapes its own lines; json and html escape as their formats do
     if status:
         return status
     return 1 if any(report.errors for report in reports) else 0
@@ -114,7 +181,7 @@ def _rules_command(args: argparse.Namespace) -> int:
     if args.codes:
         wanted = [code for code in sorted(CATALOG) if any(code.startswith(c.strip().upper()) for c in args.codes)]
         if not wanted:
-            print(f"gouji: no rule {', '.join(args.codes)}; `gouji rules` lists them", file=sys.stderr)
+            _say(f"no rule {', '.join(args.codes)}; `gouji rules` lists them")
             return 2
         for code in wanted:
             rule = CATALOG[code]
@@ -166,9 +233,9 @@ def _index_command(args: argparse.Namespace) -> int:
         result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors, mapper=run)
     bar.close()
     for path, problem in result.failed:
-        print(f"gouji: {path}: {problem}", file=sys.stderr)
+        _say(f"{path}: {problem}")
     for note in result.notes:  # one disclosure seen in several forms: which one was stored, over which
-        print(note)
+        _show(note)
     print(f"indexed {len(result.indexed)}, unchanged {len(result.skipped)}, failed {len(result.failed)} "
           f"→ {store.path}")
     return 2 if result.failed else 0
@@ -194,7 +261,7 @@ def _search_command(args: argparse.Namespace) -> int:
 
     vectors = _vectors(args)
     if vectors is None:
-        print(f"gouji: no text index in {_data_folder(args)}: run gouji index first", file=sys.stderr)
+        _say(f"no text index in {_data_folder(args)}: run gouji index first")
         return 2
     filters = {"year": args.year, "department": args.department, "kind": args.kind}
     found = hybrid_search(vectors, args.query, {key: value for key, value in filters.items() if value}, k=args.limit)
@@ -205,7 +272,7 @@ def _search_command(args: argparse.Namespace) -> int:
         print(json.dumps({"query": args.query, "results": [asdict(r) for r in results]}, ensure_ascii=False, indent=1))
         return 0
     for number, result in enumerate(results, start=1):
-        print(f"[{number}] {result.department} {result.year or ''} {result.path}:{result.line} "
+        _show(f"[{number}] {result.department} {result.year or ''} {result.path}:{result.line} "
               f"{result.table or result.section or ''}\n    {result.quote[:160]}")
     return 0
 
@@ -219,10 +286,10 @@ def _ask_command(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
         return 0
-    print(answer.answer)
+    _show(answer.answer)
     for number, citation in enumerate(answer.citations, start=1):
         where = f"第{citation.page}页 " if citation.page else ""
-        print(f"  [{number}] {citation.path}:{citation.line} {where}{citation.table or citation.section or ''}"
+        _show(f"  [{number}] {citation.path}:{citation.line} {where}{citation.table or citation.section or ''}"
               f" “{citation.quote[:80]}”")
     return 0
 
@@ -319,14 +386,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except BatchError as error:
-        print(f"gouji: {error}", file=sys.stderr)
+    except (BatchError, UsageError) as error:
+        _say(str(error))
         return 2
     except Exception as error:
         message = _chroma_failure(error, _chroma_url(args))
         if message is None:
             raise
-        print(f"gouji: {message}", file=sys.stderr)
+        _say(message)
         return 2
 
 

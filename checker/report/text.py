@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checker.report import terminal_safe
 from checker.runner import Report
 
 
@@ -22,4 +23,4 @@ def render(reports: list[Report]) -> str:
                      f"{report.coverage.linked} of {report.coverage.amounts} ({report.coverage.without_table} about items no "
                      f"table of the document prints)")
         lines += [f"{report.document.path}: not checked: {reason}" for reason in report.not_checked]
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line) for line in lines)

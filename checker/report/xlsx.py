@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from checker.report import sheet_name
 from checker.report.placement import checklist
 from checker.runner import Report
 
@@ -20,7 +21,7 @@ def render(reports: list[Report]) -> bytes:
     for index, report in enumerate(reports, start=1):
         meta = report.document.metadata
         scope, kind = meta.scope or "部门", meta.kind or "预算"
-        sheet = workbook.create_sheet(title=f"{index}-{(meta.department or '文档')[:20]}")
+        sheet = workbook.create_sheet(title=sheet_name(f"{index}-{(meta.department or '文档')[:20]}"))
         title = f"{meta.year or ''}年度{scope}{kind}公开情况检查表"
         sheet.append([title])
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
@@ -41,9 +42,12 @@ def render(reports: list[Report]) -> bytes:
             previous_group = row.group
         for column, width in zip("ABCDE", (12, 46, 10, 90, 18)):
             sheet.column_dimensions[column].width = width
-        for cells in sheet.iter_rows(min_row=5):
+        for cells in sheet.iter_rows():
             for cell in cells:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # document text is text: "=HYPERLINK(…)" in a heading is no formula
+                if cell.row >= 5:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

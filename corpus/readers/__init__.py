@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from corpus.errors import InputError
@@ -16,37 +17,66 @@ MAX_BYTES = int(os.environ.get("GOUJI_MAX_MB", "64")) * 2**20
 
 
 def document_groups(paths: list[str]) -> list[list[str]]:
-    """Command-line paths as documents: 'a.pdf+b.pdf' is one document in two files; a folder means the
-    disclosures in it."""
+    """Command-line paths as documents: 'a.pdf+b.pdf' is one document in two files (a file whose own name
+    holds '+' is that file); a folder means the disclosures in it, by extension in any case (B.TXT)."""
     groups = []
     for path in paths:
         if Path(path).is_dir():
-            found = [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix in SUPPORTED]
+            found = [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix.lower() in SUPPORTED]
             groups += found or [[path]]  # an empty folder is reported by read_source, like any bad path
-        else:
+        elif "+" in path and not os.path.lexists(path):
             groups.append(path.split("+"))
+        else:
+            groups.append([path])
     return groups
 
 
+KINDS_OF_FILE = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                 (stat.S_ISSOCK, "a socket")]
+
+
 def check_path(path: str) -> None:
-    """What can be told without reading: the file is there, is a file, and is not too large."""
+    """What can be told without reading: the file is there, is a regular file (a symlink to /dev/zero or a
+    named pipe is not), and is not too large."""
     file = Path(path)
-    if not file.exists():
+    if not os.path.lexists(path):
         raise InputError(path, "no such file")
     if file.is_dir():
         raise InputError(path, f"a folder with no disclosures in it ({', '.join(sorted(SUPPORTED))} files)")
-    size = file.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(path, f"too large for a disclosure ({size / 2**20:.0f} MB; the limit is "
-                               f"{MAX_BYTES // 2**20} MB, set GOUJI_MAX_MB to change it)")
+    try:
+        info = file.stat()  # through symlinks: what would be read
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in KINDS_OF_FILE if test(info.st_mode)), "not a file")
+        raise InputError(path, f"not a regular file ({kind}); skipped")
+    if info.st_size > MAX_BYTES:
+        raise InputError(path, _too_large(info.st_size))
+
+
+def _too_large(size: int) -> str:
+    return (f"too large for a disclosure ({size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB, set "
+            "GOUJI_MAX_MB to change it)")
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's bytes, never more than the limit: the size is what was read, not what the file system
+    says (a file in /proc says 0 bytes; a file may grow, shrink or vanish while it is read)."""
+    check_path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(path, _too_large(len(data)))
+    return data
 
 
 def read_source(path: str) -> Source:
     """Read any supported file; the form is detected from the content, not the file name."""
-    check_path(path)
-    file = Path(path)
-    with file.open("rb") as handle:
-        head = handle.read(1024)
+    data = read_bytes(path)
+    head = data[:1024]
     if not head.strip():
         raise InputError(path, "the file is empty")
     if head.lstrip().startswith(PDF_MAGIC):
@@ -56,7 +86,7 @@ def read_source(path: str) -> Source:
     from corpus.encoding import decode_text
     from corpus.numbers import fold_digits
 
-    text = fold_digits(decode_text(file.read_bytes(), path))
+    text = fold_digits(decode_text(data, path))
     if text.lstrip().startswith("[") and '"page"' in text[:2000]:
         from corpus.readers.pages_json import read_pages_json
 

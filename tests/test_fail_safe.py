@@ -1,0 +1,143 @@
+"""Fail safe: one document's failure stays with it, configuration says what it did, nothing hostile from a
+file name or a document reaches a terminal or a spreadsheet as anything but text (issue 15)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT, gouji, seed
+
+
+def test_any_failure_in_one_document_is_its_one_line(monkeypatch):
+    """Not only InputError: an unexpected exception while reading or checking one file comes back as that
+    file's one-line error, so a batch keeps the other files' reports."""
+    import corpus
+    from ui import cli
+
+    def broken(*paths):
+        raise ZeroDivisionError("a bug gouji has not met yet")
+
+    monkeypatch.setattr(corpus, "parse_document", broken)
+    result = cli._check_one(["somewhere/odd.txt"], None, None)
+    assert isinstance(result, str) and result.startswith("somewhere/odd.txt: gouji failed on this file")
+    assert "ZeroDivisionError" in result and "\n" not in result
+
+
+def test_a_failing_document_among_good_ones_keeps_their_report(tmp_path):
+    bad = tmp_path / "pages.json"
+    bad.write_text('[{"page": "one", "text": "x"}]', encoding="utf-8")
+    result = gouji("check", "--format", "json", str(seed("000")), str(bad), str(seed("002")))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f'gouji: {bad}: JSON page 1: "page" must be a whole number, not \'one\''
+    assert "documents" in result.stdout and result.stdout.count('"path"') >= 2
+
+
+def test_index_of_a_folder_with_a_named_pipe_does_not_hang(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    shutil.copy(seed("003"), folder / "B.TXT")
+    result = gouji("index", "--facts-only", "--quiet", str(folder), data=tmp_path / "data", timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"gouji: {folder / 'pipe.txt'}: not a regular file (a named pipe); skipped"
+    assert "indexed 1, unchanged 0, failed 1" in result.stdout
+
+
+@pytest.mark.parametrize(("config", "rules_seen"), [
+    ('ignore = "GJ304"', "no GJ304"),  # a string is one code, not the letters G, J, 3, 0, 4
+    ('select = ["GJ3"]', "only GJ3"),
+    ('select = "GJ3, GJ5"', "only GJ3 and GJ5"),
+])
+def test_configuration_takes_a_list_or_a_comma_string(tmp_path, config, rules_seen):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.gouji]\n{config}\n", encoding="utf-8")
+    result = _in(tmp_path, "check", str(seed("000")))
+    codes = {line.split(": ")[1].split()[0] for line in result.stdout.splitlines() if ": GJ" in line}
+    run = int(result.stdout.rsplit("checks run ", 1)[1].split(",")[0])
+    assert run > 0 and "Traceback" not in result.stderr
+    if rules_seen == "no GJ304":
+        assert "GJ304" not in codes and codes and result.returncode == 0
+    else:
+        allowed = ("GJ3",) if rules_seen == "only GJ3" else ("GJ3", "GJ5")
+        assert codes and all(code.startswith(allowed) for code in codes)
+
+
+@pytest.mark.parametrize(("where", "says"), [
+    ("config:selekt = [\"GJ3\"]", "unknown key selekt"),
+    ("config:ignore = 304", "expected rule codes as a list or a comma-separated string"),
+    ("--select=GJ9", "GJ9 matches no rule"),
+    ("--ignore=GJl01", "GJL01 matches no rule"),
+])
+def test_configuration_that_names_nothing_is_refused_in_one_line(tmp_path, where, says):
+    args = ["check", str(seed("000"))]
+    if where.startswith("config:"):
+        (tmp_path / "pyproject.toml").write_text(f"[tool.gouji]\n{where[7:]}\n", encoding="utf-8")
+    else:
+        args.insert(1, where)
+    result = _in(tmp_path, *args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and says in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("target", ["folder", "missing/report.json"])
+def test_output_that_cannot_be_written_is_said_before_the_work(tmp_path, target):
+    output = tmp_path if target == "folder" else tmp_path / target
+    result = gouji("check", "--format", "json", "--output", str(output), str(seed("000")))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert str(output) in result.stderr
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path):
+    hostile = tmp_path / "evil\x1b]0;pwned\x07\nname.txt"
+    text = seed("003").read_text(encoding="utf-8").replace("尉犁县总工会", "尉犁县总工会\x1b[2J", 1)
+    hostile.write_text(text, encoding="utf-8")
+    checked = gouji("check", str(hostile))
+    missing = gouji("check", str(tmp_path / "gone\x1b[31m.txt"))
+    for output in (checked.stdout, checked.stderr, missing.stderr):
+        assert "\x1b" not in output and "\x07" not in output
+    assert "evil\\x1b]0;pwned\\x07\\nname.txt:" in checked.stdout  # escaped, one line per finding
+    assert all(line.startswith(str(tmp_path)) for line in checked.stdout.splitlines())
+    assert "gone\\x1b[31m.txt: no such file" in missing.stderr
+
+
+def test_the_checklist_workbook_keeps_document_text_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from checker.report import sheet_name
+
+    lines = seed("003").read_text(encoding="utf-8").split("\n")
+    lines.insert(4, '=HYPERLINK("http://example.invalid","点击")')
+    lines = [line.replace("尉犁县总工会", "尉犁/县?总[工]会:*") for line in lines]
+    hostile = tmp_path / "formula.txt"
+    hostile.write_text("\n".join(lines), encoding="utf-8")
+    output = tmp_path / "sheet.xlsx"
+    result = gouji("check", "--format", "xlsx", "--output", str(output), str(hostile))
+    assert result.returncode in (0, 1), result.stderr
+    workbook = load_workbook(output)
+    assert len(workbook.sheetnames) == 1 and not set("/\\?*[]:") & set(workbook.sheetnames[0])
+    assert not [cell.coordinate for sheet in workbook for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"]
+    assert sheet_name("1-财政局/预算?[草稿]:*") == "1-财政局_预算__草稿___" and sheet_name("") == "sheet"
+
+
+def test_search_export_quotes_formula_payloads():
+    from checker.report import csv_safe
+
+    rows = [["=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "正文", 2025]]
+    text = io.StringIO()
+    csv.writer(text).writerows([csv_safe(value) for value in row] for row in rows)
+    read = next(csv.reader(io.StringIO(text.getvalue())))
+    assert read[:4] == ["'=cmd|' /C calc'!A0", "'+1", "'-2", "'@SUM(A1)"] and read[4:] == ["正文", "2025"]
+
+
+def _in(folder, *args):
+    """gouji run from `folder` (where its pyproject.toml is read)."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=folder,
+                          timeout=300, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
