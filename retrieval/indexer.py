@@ -9,6 +9,7 @@ score, so a later run compares a new form with them without reading them again."
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -177,6 +178,14 @@ def prepare(group: list[str], digest: str) -> Prepared | tuple[str, str]:
                     terms, tables, chunks(document))
 
 
+def _inode(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 def _digest(group: list[str]) -> str:
     for file in group:
         check_path(file)  # missing, a folder, too large: the same one line as gouji check
@@ -213,8 +222,34 @@ class _Run:
         if row["role"] != "chosen":
             return True
         path = form.split("+")[0]
-        stored = self.store.query("SELECT 1 FROM documents WHERE form = ?", (form,))
-        return bool(stored) and (self.vectors is None or self.vectors.has(path))
+        stored = self.store.query("SELECT chunks FROM documents WHERE form = ?", (form,))
+        # unchanged only with every chunk in the text index (a half-written index keeps its 256 of 278)
+        return bool(stored) and (self.vectors is None or self.vectors.chunk_count(path) == stored[0]["chunks"])
+
+    def same_file_stored(self, group: list[str], digest: str) -> bool:
+        """The file is stored already under another spelling of its path (./a.txt, a.txt, a symlink)."""
+        if len(group) != 1:
+            return False
+        for row in self.store.query("SELECT form FROM forms WHERE sha256 = ? AND form != ? AND role = 'chosen'",
+                                    (digest, group[0])):
+            other = row["form"]
+            try:
+                if "+" not in other and os.path.samefile(other, group[0]):
+                    return True
+            except OSError:
+                continue
+        return False
+
+    def forget_moved(self, group: list[str], digest: str) -> None:
+        """A stored form with these bytes whose file is gone was renamed to this one: it moves here, it is
+        not kept beside it (one disclosure, one document)."""
+        for row in self.store.query("SELECT form FROM forms WHERE sha256 = ? AND form != ?", (digest, "+".join(group))):
+            other = row["form"]
+            if any(os.path.lexists(part) for part in other.split("+")):
+                continue
+            self.store.forget_form(other)
+            if self.vectors is not None:
+                self.vectors.replace(other.split("+")[0], [])
 
     def pair(self, prepared: list[Prepared]) -> list[Prepared]:
         """Halves prepared now, with halves seen before that are still there unchanged, paired and prepared as
@@ -299,7 +334,8 @@ class _Run:
                                   "not chosen: the stored form read better") for p in others])
 
     def _store(self, identity: str, best: Prepared, others: list[Prepared], stored, recorded) -> None:
-        record = {**best.record, "identity": identity}
+        # the chunks the text index must hold for it: a run killed halfway through them is seen next time
+        record = {**best.record, "identity": identity, "chunks": len(best.chunks)}
         if self.vectors is not None:
             self.vectors.replace(best.path, best.chunks)
             if stored is not None and stored["path"] != best.path:
@@ -329,8 +365,14 @@ def index(paths: list[str], store, progress: Callable[[str], None] | None = None
     result = IndexResult([], [], [])
     run = _Run(store, vectors, mapper, progress, result)
     todo: list[tuple[list[str], str]] = []
+    files_seen: set[tuple[int, int]] = set()  # one file named twice in a run (./a.txt a.txt, a symlink) is read once
     for group in document_groups(paths):
         path = group[0]
+        if len(group) == 1 and (inode := _inode(path)) is not None:
+            if inode in files_seen:
+                result.skipped.append(path)
+                continue
+            files_seen.add(inode)
         try:
             digest = _digest(group)
         except InputError as error:
@@ -339,11 +381,12 @@ def index(paths: list[str], store, progress: Callable[[str], None] | None = None
         except OSError as error:
             result.failed.append((error.filename or path, f"cannot read: {error.strerror}"))
             continue
-        if run.unchanged("+".join(group), digest):
+        if run.unchanged("+".join(group), digest) or run.same_file_stored(group, digest):
             result.skipped.append(path)
             if progress:
                 progress(path)
             continue
+        run.forget_moved(group, digest)
         todo.append((group, digest))
     prepared = run.pair(run.prepare_all(todo, tick=True))
     by_identity: dict[str, list[Prepared]] = {}

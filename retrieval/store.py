@@ -12,12 +12,15 @@ from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
 
-VERSION = 2  # PRAGMA user_version of the schema below; an older store is rebuilt by the next index
+from retrieval.datafolder import StoreDamaged, writable
+
+VERSION = 3  # PRAGMA user_version of the schema below; an older store is rebuilt by the next index
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, sha256 TEXT NOT NULL, department TEXT, aliases TEXT,
   region TEXT, year INTEGER, kind TEXT, scope TEXT, template TEXT, pages INTEGER,
-  department_key TEXT, identity TEXT, form TEXT, style TEXT, score REAL, is_template INTEGER);
+  department_key TEXT, identity TEXT, form TEXT, style TEXT, score REAL, is_template INTEGER,
+  chunks INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS forms (
   form TEXT PRIMARY KEY, sha256 TEXT NOT NULL, identity TEXT, role TEXT NOT NULL, content TEXT, score REAL,
   note TEXT);
@@ -60,18 +63,34 @@ TABLES = ("tables", "terms", "passages", "findings", "claims", "cells", "forms",
 
 
 class FactStore:
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, verify: bool = False):
+        """The store in `folder`. `verify` checks every page first (PRAGMA quick_check: what `gouji index`
+        does before it writes); a store that cannot be read raises StoreDamaged, a folder that cannot be
+        written is opened read-only."""
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / "facts.sqlite"
-        # the web app answers from worker threads: one connection, used under a lock
-        self.connection = sqlite3.connect(self.path, check_same_thread=False)
-        self.lock = threading.Lock()
-        self.connection.row_factory = sqlite3.Row
-        self.connection.execute("PRAGMA foreign_keys = ON")
-        self.connection.execute("PRAGMA journal_mode = WAL")
-        self._upgrade()
-        self.connection.executescript(SCHEMA)
+        self.read_only = not writable(self.folder) and self.path.exists()
+        self.lock = threading.Lock()  # the web app answers from worker threads: one connection, under a lock
+        try:
+            if self.read_only:
+                self.connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                self.connection = sqlite3.connect(self.path, check_same_thread=False)
+            self.connection.row_factory = sqlite3.Row
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            if self.read_only:
+                self.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return
+            self.connection.execute("PRAGMA journal_mode = WAL")
+            if verify:
+                problems = [row[0] for row in self.connection.execute("PRAGMA quick_check(5)")]
+                if problems != ["ok"]:
+                    raise StoreDamaged(self.path, "; ".join(problems)[:160])
+            self._upgrade()
+            self.connection.executescript(SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise StoreDamaged(self.path, str(error)) from None
 
     def _upgrade(self) -> None:
         """A store of an older schema holds facts in another shape: it is emptied (its documents are indexed
@@ -111,9 +130,9 @@ class FactStore:
                                     (document["path"], document["identity"]))
             cursor = self.connection.execute(
                 "INSERT INTO documents (path, sha256, department, aliases, region, year, kind, scope, template, pages,"
-                " department_key, identity, form, style, score, is_template) VALUES (:path, :sha256, :department,"
-                " :aliases, :region, :year, :kind, :scope, :template, :pages, :department_key, :identity, :form,"
-                " :style, :score, :is_template)", document)
+                " department_key, identity, form, style, score, is_template, chunks) VALUES (:path, :sha256,"
+                " :department, :aliases, :region, :year, :kind, :scope, :template, :pages, :department_key,"
+                " :identity, :form, :style, :score, :is_template, :chunks)", {"chunks": 0, **document})
             key = cursor.lastrowid
             for table, width, rows in (("cells", 15, cells), ("claims", 19, claims), ("findings", 10, findings),
                                        ("passages", 7, passages), ("terms", 6, terms), ("tables", 8, tables)):
@@ -128,6 +147,12 @@ class FactStore:
 
     def _record_forms(self, forms: Iterable[tuple]) -> None:
         self.connection.executemany("INSERT OR REPLACE INTO forms VALUES (?,?,?,?,?,?,?)", forms)
+
+    def forget_form(self, form: str) -> None:
+        """A form that is no more (its file renamed): its record and the document stored from it go."""
+        with self.lock, self.connection:
+            self.connection.execute("DELETE FROM documents WHERE form = ?", (form,))
+            self.connection.execute("DELETE FROM forms WHERE form = ?", (form,))
 
     def remove(self, identity: str) -> None:
         """A disclosure none of whose forms is left: its facts go."""

@@ -4,6 +4,7 @@ computed here either way (the server never needs a model); telemetry off."""
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 from retrieval.chunks import Chunk
@@ -64,8 +65,34 @@ class VectorIndex:
             except Exception as error:  # chromadb turns connection errors into ValueError and others
                 raise ChromaServerError(f"cannot reach the Chroma server at {url}: {_reason(error)}") from error
         else:
-            self.client = chromadb.PersistentClient(path=str(Path(folder) / "chroma"), settings=settings)
-            self.collection = self._collection()
+            self._open_local(Path(folder), chromadb, settings)
+
+    def _open_local(self, folder: Path, chromadb, settings) -> None:
+        """The on-disk index, verified: one that chroma cannot load (an unclean stop, a damaged file) is set
+        aside and started again empty, with a message; `gouji index` then finds every document's chunks
+        missing and embeds them again. Never left broken for every later command."""
+        from chromadb.api.client import SharedSystemClient
+
+        from retrieval.datafolder import set_aside
+
+        for attempt in range(2):
+            try:
+                self.client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=settings)
+                self.collection = self._collection()
+                self.collection.count()
+                self.collection.peek(1)
+                return
+            except Exception as error:  # noqa: BLE001 - chromadb raises its own internal error types
+                # chromadb keeps one system per path in a process: a stale one is dropped and tried again
+                SharedSystemClient.clear_system_cache()
+                if attempt == 0:
+                    continue
+                moved = set_aside(folder, ("chroma",))
+                print(f"gouji: {folder / 'chroma'}: the text index could not be loaded ({type(error).__name__}); "
+                      f"set aside in {moved}, started again empty: `gouji index` embeds the documents again",
+                      file=sys.stderr)
+        self.client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=settings)
+        self.collection = self._collection()
 
     def _collection(self):
         # the embedding function is always passed: without it chromadb would fetch its default model
@@ -97,9 +124,9 @@ class VectorIndex:
             self.collection.add(ids=ids[start:start + 256], documents=[c.text for c in batch],
                                 metadatas=[c.metadata for c in batch])
 
-    def has(self, path: str) -> bool:
-        """Whether any chunk of `path` is stored (one small lookup, not the whole collection)."""
-        return bool(self.collection.get(where={"path": path}, limit=1, include=[])["ids"])
+    def chunk_count(self, path: str) -> int:
+        """How many chunks of `path` the index holds (ids only)."""
+        return len(self.collection.get(where={"path": path}, include=[])["ids"])
 
     def paths(self) -> set[str]:
         return {m["path"] for m in self.collection.get(include=["metadatas"])["metadatas"]}

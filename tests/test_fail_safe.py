@@ -141,3 +141,93 @@ def _in(folder, *args):
 
     return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=folder,
                           timeout=300, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+# ---------------------------------------------------------------- the store
+
+
+def _documents(data) -> list[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(data / "facts.sqlite") as connection:
+        return connection.execute("SELECT path, identity FROM documents ORDER BY path").fetchall()
+
+
+def test_a_second_index_on_one_data_folder_waits_for_the_first(tmp_path):
+    import fcntl
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with open(data / ".writer.lock", "a+") as held:  # the first writer, here
+        fcntl.flock(held, fcntl.LOCK_EX)
+        second = subprocess.Popen([sys.executable, "-m", "ui.cli", "index", "--facts-only", "--quiet", "--data",
+                                   str(data), str(seed("003"))], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        waiting = second.stderr.readline()
+        assert "another gouji is writing to this data folder; waiting" in waiting
+        assert second.poll() is None  # it waits, it does not write beside the first
+        fcntl.flock(held, fcntl.LOCK_UN)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    assert "indexed 1" in out and len(_documents(data)) == 1
+
+
+def test_a_document_is_unchanged_only_with_all_its_chunks(tmp_path):
+    from retrieval.vectors import VectorIndex
+
+    data = tmp_path / "data"
+    first = gouji("index", "--quiet", str(seed("003")), data=data, timeout=600)
+    assert first.returncode == 0, first.stderr
+    vectors = VectorIndex(data)
+    path = _documents(data)[0][0]
+    ids = vectors.collection.get(where={"path": path}, include=[])["ids"]
+    whole = len(ids)
+    vectors.collection.delete(ids=ids[: whole // 10])  # a run killed while it wrote the chunks
+    del vectors
+    again = gouji("index", "--quiet", str(seed("003")), data=data, timeout=600)
+    assert "indexed 1, unchanged 0" in again.stdout, again.stdout
+    assert VectorIndex(data).chunk_count(path) == whole
+
+
+def test_a_damaged_fact_store_is_said_in_one_line_and_rebuilt_on_request(tmp_path):
+    data = tmp_path / "data"
+    assert gouji("index", "--facts-only", "--quiet", str(seed("003")), data=data).returncode == 0
+    (data / "facts.sqlite").write_bytes(os.urandom(20_000))
+    for command in (["ask", "尉犁县总工会的工会经费是多少"], ["index", "--facts-only", "--quiet", str(seed("003"))]):
+        result = gouji(*command, data=data)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip().startswith(f"gouji: {data / 'facts.sqlite'} is damaged")
+        assert "gouji index --rebuild" in result.stderr
+    rebuilt = gouji("index", "--rebuild", "--facts-only", "--quiet", str(seed("003")), data=data)
+    assert rebuilt.returncode == 0 and "set aside in" in rebuilt.stderr
+    assert len(_documents(data)) == 1 and list(data.glob("damaged-*/facts.sqlite"))  # kept for a look
+    assert "0.59" in gouji("ask", "尉犁县总工会的工会经费是多少", data=data).stdout
+
+
+def test_a_text_index_chroma_cannot_load_is_set_aside_and_rebuilt(tmp_path):
+    data = tmp_path / "data"
+    assert gouji("index", "--quiet", str(seed("003")), data=data, timeout=600).returncode == 0
+    (data / "chroma" / "chroma.sqlite3").write_bytes(os.urandom(200_000))
+    searched = gouji("search", "工会经费", data=data)
+    assert searched.returncode == 0 and "Traceback" not in searched.stderr
+    assert "the text index could not be loaded" in searched.stderr and "set aside in" in searched.stderr
+    again = gouji("index", "--quiet", str(seed("003")), data=data, timeout=600)
+    assert "indexed 1, unchanged 0" in again.stdout  # its chunks were missing: embedded again
+    assert "工会" in gouji("search", "工会经费", data=data).stdout
+
+
+def test_one_file_by_two_spellings_or_renamed_is_one_document(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed("003"), folder / "a.txt")
+    (tmp_path / "link.txt").symlink_to(folder / "a.txt")
+    data = tmp_path / "data"
+    spellings = [str(folder / "a.txt"), f"{folder}/./a.txt", f"{folder}//a.txt", str(tmp_path / "link.txt")]
+    first = gouji("index", "--facts-only", "--quiet", *spellings, data=data)
+    assert "indexed 1, unchanged 3" in first.stdout and len(_documents(data)) == 1
+    (tmp_path / "link.txt").unlink()
+    (folder / "a.txt").rename(folder / "b.txt")
+    moved = gouji("index", "--facts-only", "--quiet", str(folder / "b.txt"), data=data)
+    assert moved.returncode == 0 and _documents(data) == [(str(folder / "b.txt"), "尉犁县总工会|2025|预算|部门")]

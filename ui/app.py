@@ -309,6 +309,9 @@ def build(data: Path, vectors=None) -> gr.Blocks:
     return blocks
 
 
+BUNDLED_MARK = ".bundled-indexed"  # written once a start has indexed every bundled document
+
+
 def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url: str | None = None) -> None:
     import jieba
 
@@ -326,12 +329,21 @@ def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url
 
         vectors = VectorIndex(data, url=chroma_url)  # on the Chroma server when given, else data/chroma
     stored = [row["path"] for row in store.documents()]
-    if not stored or (vectors is not None and stored and vectors.count() == 0):
-        # first start: the bundled corpus; after a --facts-only start: the text index for what is stored
-        paths = stored or [str(Path(corpus_file).parent / "samples")]
-        print(f"正在索引 {'已存的资料' if stored else '内置资料'} …", flush=True)
-        result = index(paths, store, progress=lambda path: print(f"  {Path(path).name}", flush=True),
-                       vectors=vectors)
-        print(f"已索引 {len(result.indexed)} 份。", flush=True)
+    # the bundled corpus until one start has it all (a first start killed halfway resumes next time);
+    # after a --facts-only start, the text index for what is stored
+    complete = data / BUNDLED_MARK
+    paths = [] if complete.exists() else [str(Path(corpus_file).parent / "samples")]
+    if vectors is not None and stored and vectors.count() == 0:
+        paths += stored
+    if paths:
+        from retrieval.datafolder import one_writer
+
+        print(f"正在索引 {'内置资料' if not complete.exists() else '已存的资料'} …", flush=True)
+        with one_writer(data):
+            result = index(paths, store, progress=lambda path: print(f"  {Path(path).name}", flush=True),
+                           vectors=vectors)
+        print(f"已索引 {len(result.indexed)} 份，未变 {len(result.skipped)} 份。", flush=True)
+        if not result.failed:
+            complete.write_text("the bundled corpus is indexed\n", encoding="utf-8")
     build(data, vectors).launch(server_name=host, server_port=port, share=False, css=CSS,
                                 allowed_paths=[str(data / "reports")], max_file_size=MAX_UPLOAD_BYTES)

@@ -214,24 +214,33 @@ def _chroma_url(args: argparse.Namespace) -> str | None:
 
 
 def _index_command(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from tqdm import tqdm
 
     from corpus.readers import document_groups
+    from retrieval.datafolder import FACTS, StoreReadOnly, one_writer, set_aside, writable
     from retrieval.indexer import index
     from retrieval.store import FactStore
 
-    store = FactStore(_data_folder(args))
-    vectors = None
-    if not args.facts_only:
-        from retrieval.vectors import VectorIndex
+    folder = Path(_data_folder(args))
+    if folder.exists() and not writable(folder):
+        raise StoreReadOnly(folder)
+    with one_writer(folder, say=_say):
+        if args.rebuild and (moved := set_aside(folder, (*FACTS, "chroma"))):
+            _say(f"{folder}: the store was set aside in {moved}; rebuilding it from the documents")
+        store = FactStore(folder, verify=True)
+        vectors = None
+        if not args.facts_only:
+            from retrieval.vectors import VectorIndex
 
-        vectors = VectorIndex(_data_folder(args), url=_chroma_url(args))
-    bar = tqdm(total=len(document_groups(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
-    from ui.batch import workers
+            vectors = VectorIndex(folder, url=_chroma_url(args))
+        bar = tqdm(total=len(document_groups(args.paths)), unit="doc", desc="indexing", disable=args.quiet)
+        from ui.batch import workers
 
-    with workers(args.jobs, getattr(args, "ray", None)) as run:
-        result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors, mapper=run)
-    bar.close()
+        with workers(args.jobs, getattr(args, "ray", None)) as run:
+            result = index(args.paths, store, progress=lambda path: bar.update(1), vectors=vectors, mapper=run)
+        bar.close()
     for path, problem in result.failed:
         _say(f"{path}: {problem}")
     for note in result.notes:  # one disclosure seen in several forms: which one was stored, over which
@@ -326,6 +335,8 @@ def _index_arguments(index: argparse.ArgumentParser) -> None:
     index.add_argument("--facts-only", action="store_true", help="skip the text index (no embeddings)")
     index.add_argument("--jobs", type=int, default=1, metavar="N", help="parse and check in N processes")
     index.add_argument("--chroma-url", metavar="URL", help=CHROMA_HELP)
+    index.add_argument("--rebuild", action="store_true",
+                       help="set the data folder's store aside (damaged-<time>/) and build it again from PATHs")
     index.set_defaults(handler=_index_command)
 
 
@@ -390,6 +401,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(str(error))
         return 2
     except Exception as error:
+        from pathlib import Path
+        from sqlite3 import DatabaseError, OperationalError
+
+        from retrieval.datafolder import StoreDamaged, StoreReadOnly
+
+        if isinstance(error, StoreDamaged | StoreReadOnly):
+            _say(str(error))
+            return 2
+        if isinstance(error, DatabaseError) and not hasattr(args, "data"):
+            raise
+        if isinstance(error, OperationalError) and "readonly" in str(error):
+            _say(f"{_data_folder(args)}: the data folder is read-only; ask and search work, index cannot write")
+            return 2
+        if isinstance(error, DatabaseError):  # a page damaged past what opening the store could see
+            _say(str(StoreDamaged(Path(_data_folder(args)) / "facts.sqlite", str(error))))
+            return 2
         message = _chroma_failure(error, _chroma_url(args))
         if message is None:
             raise

@@ -25,9 +25,9 @@ def document_groups(paths: list[str]) -> list[list[str]]:
             found = [[str(p)] for p in sorted(Path(path).iterdir()) if p.suffix.lower() in SUPPORTED]
             groups += found or [[path]]  # an empty folder is reported by read_source, like any bad path
         elif "+" in path and not os.path.lexists(path):
-            groups.append(path.split("+"))
+            groups.append([os.path.normpath(part) for part in path.split("+")])
         else:
-            groups.append([path])
+            groups.append([os.path.normpath(path)])  # ./a.txt and a.txt are one path
     return groups
 
 
