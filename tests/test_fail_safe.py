@@ -231,3 +231,31 @@ def test_one_file_by_two_spellings_or_renamed_is_one_document(tmp_path):
     (folder / "a.txt").rename(folder / "b.txt")
     moved = gouji("index", "--facts-only", "--quiet", str(folder / "b.txt"), data=data)
     assert moved.returncode == 0 and _documents(data) == [(str(folder / "b.txt"), "尉犁县总工会|2025|预算|部门")]
+
+
+def test_the_annotated_pdf_runs_nothing(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    from tests.bad_inputs import REAL_PDF
+
+    if not REAL_PDF.exists():
+        pytest.skip(f"{REAL_PDF} not available")
+    writer = PdfWriter(clone_from=str(REAL_PDF))
+    script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert('x')")})
+    launch = DictionaryObject({NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})
+    names = DictionaryObject({NameObject("/Names"): writer._add_object(script)})
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): writer._add_object(names)})
+    writer._root_object[NameObject("/OpenAction")] = script
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): launch})
+    hostile = tmp_path / "hostile.pdf"
+    with hostile.open("wb") as handle:
+        writer.write(handle)
+    output = tmp_path / "annotated.pdf"
+    result = gouji("check", "--format", "pdf", "--output", str(output), str(hostile), timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    copy = PdfReader(output)
+    raw = output.read_bytes()
+    assert b"/JavaScript" not in raw and b"/Launch" not in raw and b"/OpenAction" not in raw
+    assert "/AA" not in copy.pages[0] and any(page.get("/Annots") for page in copy.pages)  # the highlights stay

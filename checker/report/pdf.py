@@ -53,8 +53,34 @@ def _annotate(writer, report: Report, sources: list, pages: list[tuple[int, int]
                                                             text=f"{finding.rule} {finding.severity}: {finding.message}"))
 
 
+ACTIONS = ("/OpenAction", "/AA")  # what a viewer runs by itself: on opening, on a page, on a field
+RUNNING = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/URI")
+
+
+def _without_actions(writer) -> None:
+    """The annotated copy runs nothing: no open action, no additional actions, no JavaScript name tree, and
+    no annotation action that runs a script, launches a program, submits or fetches anything."""
+    from pypdf.generic import NameObject
+
+    root = writer._root_object
+    for key in ACTIONS:
+        root.pop(NameObject(key), None)
+    names = root.get("/Names")
+    if names is not None:
+        names.get_object().pop(NameObject("/JavaScript"), None)
+    for page in writer.pages:
+        page.pop(NameObject("/AA"), None)
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            annotation.pop(NameObject("/AA"), None)
+            action = annotation.get("/A")
+            if action is not None and action.get_object().get("/S") in RUNNING:
+                annotation.pop(NameObject("/A"), None)
+
+
 def render(reports: list[Report]) -> bytes:
     from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
 
     if len(reports) != 1:
         raise NotAPdf("the pdf report annotates one PDF document at a time")
@@ -65,8 +91,13 @@ def render(reports: list[Report]) -> bytes:
     import pypdfium2 as pdfium
 
     writer = PdfWriter()
-    for path in sources:
-        writer.append(PdfReader(path))
+    try:
+        for path in sources:
+            writer.append(PdfReader(path))
+        _without_actions(writer)
+    except (RecursionError, PyPdfError, ValueError, KeyError, TypeError) as error:
+        raise NotAPdf(f"{report.document.path}: the annotated copy cannot be made (pypdf cannot copy this PDF: "
+                      f"{type(error).__name__}); the findings and the other report formats are not affected") from None
     opened = [pdfium.PdfDocument(path) for path in sources]  # searched for every finding: opened once
     try:
         pages = _page_map(opened)
