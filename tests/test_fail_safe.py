@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -259,3 +260,108 @@ def test_the_annotated_pdf_runs_nothing(tmp_path):
     raw = output.read_bytes()
     assert b"/JavaScript" not in raw and b"/Launch" not in raw and b"/OpenAction" not in raw
     assert "/AA" not in copy.pages[0] and any(page.get("/Annots") for page in copy.pages)  # the highlights stay
+
+
+# ---------------------------------------------------------------- the web app
+
+
+def test_a_very_long_question_is_refused_at_once(tmp_path):
+    import time
+
+    from ui.app import MAX_QUESTION_CHARS, App
+
+    app = App(tmp_path / "data")
+    started = time.monotonic()
+    history, _, _, citations, _ = app.ask("三公经费" * 25_000, [])  # 100,000 characters
+    assert time.monotonic() - started < 2 and citations == []
+    assert f"请在 {MAX_QUESTION_CHARS} 字以内提问" in history[-1]["content"]
+    assert len(history[-1]["content"]) < 200 and len(history[-2]["content"]) < 100
+
+
+def test_a_download_that_cannot_be_made_leaves_the_findings_and_the_others(tmp_path, monkeypatch):
+    from checker.report import xlsx
+    from ui.app import App
+
+    def broken(reports):
+        raise ValueError("x.xlsx: the workbook cannot be written")
+
+    monkeypatch.setattr(xlsx, "render", broken)
+    app = App(tmp_path / "data")
+    html, files = app.check(str(seed("000")), None, ["error", "warning", "rounding", "note"],
+                            ["text-table", "arithmetic", "lists", "repeats", "table-internal", "cross-table",
+                             "completeness", "wording"])
+    assert "xlsx 未能生成：the workbook cannot be written" in html
+    assert "GJ304" in html  # the findings are shown
+    assert sorted(Path(f).suffix for f in files) == [".html", ".json"]
+
+
+def test_a_first_start_that_was_cut_short_resumes_until_the_bundled_corpus_is_complete(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from bench.load_bench import start_server
+    from ui.app import BUNDLED_STARTED
+
+    data = tmp_path / "data"
+    samples = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
+    first = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--facts-only", "--data", str(data),
+                              "--port", "0"], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "正在索引 内置资料" in first.stdout.readline()
+    first.send_signal(signal.SIGKILL)  # killed while it indexes
+    first.wait(timeout=30)
+    assert (data / BUNDLED_STARTED).exists()
+    # what a start killed after two documents leaves: 2 of the bundled 5 stored
+    assert gouji("index", "--facts-only", "--quiet", *map(str, samples[:2]), data=data).returncode == 0
+    with start_server(data):
+        pass
+    assert len(_documents(data)) == len(samples) and not (data / BUNDLED_STARTED).exists()
+
+
+def test_a_data_folder_indexed_by_its_user_gets_no_bundled_documents(tmp_path):
+    from bench.load_bench import start_server
+
+    data = tmp_path / "data"
+    assert gouji("index", "--facts-only", "--quiet", str(seed("003")), data=data).returncode == 0
+    with start_server(data):
+        pass
+    assert len(_documents(data)) == 1
+
+
+def test_the_library_shows_names_not_server_paths(tmp_path):
+    from ui.app import App
+
+    data = tmp_path / "data"
+    assert gouji("index", "--facts-only", "--quiet", str(seed("003")), data=data).returncode == 0
+    app = App(data)
+    [(label, key)] = app.library()
+    assert str(ROOT) not in label and str(ROOT) not in key and "/" not in label + key
+    assert label.startswith("尉犁县总工会 2025 预算") and seed("003").name in label
+    html, files = app.check(None, key, ["error", "warning", "rounding", "note"], ["completeness"])
+    assert files and "尉犁县总工会" in html
+
+
+def test_upload_caches_expire_and_stay_under_their_quota(tmp_path):
+    import time
+
+    from ui.housekeeping import prune
+
+    cache, uploads = tmp_path / "gradio", tmp_path / "uploads"
+    (cache / "abc").mkdir(parents=True)
+    uploads.mkdir()
+    old = cache / "abc" / "old.pdf"
+    old.write_bytes(b"x" * 100)
+    os.utime(old, (time.time() - 2 * 86400,) * 2)  # two days old: expired
+    files = []
+    for number in range(5):
+        path = uploads / f"u{number}.txt"
+        path.write_bytes(b"y" * 1000)
+        os.utime(path, (time.time() - 100 + number,) * 2)
+        files.append(path)
+    kept = files[0]  # the oldest, but being checked now
+    removed = prune([cache, uploads], quota=2500, max_age=86400, keep={kept})
+    assert not old.exists() and kept.exists()
+    left = [path for path in files if path.exists()]
+    assert sum(path.stat().st_size for path in left) <= 2500 + kept.stat().st_size
+    assert files[-1] in left and removed == 1 + (5 - len(left))  # the newest stay, the oldest go first

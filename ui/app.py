@@ -30,6 +30,7 @@ from checker.report import csv_safe
 from retrieval.items import concept_items
 from retrieval.qa import Answer, Answerer
 from retrieval.store import FactStore
+from ui.housekeeping import prune
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".txt", ".json"}
@@ -56,6 +57,8 @@ class App:
         self.answerer.reader  # noqa: B018 - the question reader is built before the first visitor asks
         self.pool = ThreadPoolExecutor(max_workers=2)  # checks: parsing a large PDF can take a while
         self.chat_pool = ThreadPoolExecutor(max_workers=4)  # answers: milliseconds each, never behind a check
+        self.caches = [data / "gradio", data / "uploads", data / "reports"]
+        prune(self.caches)
 
     # ------------------------------------------------------------------ 问答
     def ask(self, question: str, history: list, previous: Answer | None = None):
@@ -64,6 +67,11 @@ class App:
         question = (question or "").strip()
         if not question:
             return history, gr.update(), "", [], previous
+        if len(question) > MAX_QUESTION_CHARS:
+            shown = escape(question[:60], quote=False) + "…"
+            return history + [{"role": "user", "content": shown},
+                              {"role": "assistant", "content": f"问题太长（{len(question)} 字）：请在 {MAX_QUESTION_CHARS} 字以内提问。"}], \
+                gr.update(), "", [], previous
         try:
             answer: Answer = self.chat_pool.submit(self.answerer.ask, question, previous).result(
                 timeout=TIME_LIMIT_SECONDS)
@@ -107,6 +115,7 @@ class App:
             return f"<p class='error'>{escape(str(error))}</p>", None
         if path is None:
             return "<p>请上传文件或从资料库中选择一份。</p>", None
+        prune(self.caches, keep={path})  # the file about to be checked stays
         try:
             report = self.pool.submit(lambda: check_document(parse_document(str(path)))).result(
                 timeout=TIME_LIMIT_SECONDS)
@@ -116,12 +125,22 @@ class App:
             return "<p class='error'>检查超出时间限制。</p>", None
         except Exception as error:  # noqa: BLE001 - a message in the page, never a traceback
             return f"<p class='error'>检查失败：{escape(type(error).__name__)}</p>", None
-        files = self._write_reports(report, path)
+        files, failed = self._write_reports(report, path)
         report.findings = [f for f in report.findings if f.severity in severities and f.family in families]
-        return html_report.render([report]), files
+        notes = "".join(f"<p class='error'>{escape(line)}</p>" for line in failed)
+        return notes + html_report.render([report]), files
+
+    def library(self) -> list[tuple[str, str]]:
+        """The library as a visitor sees it: department, year, kind and file name, never a server path."""
+        return [(f"{row['department'] or '?'} {row['year'] or ''} {row['kind'] or ''}（{Path(row['path']).name}）",
+                 library_key(row["path"])) for row in self.store.documents()]
 
     def _indexed(self, picked: str) -> Path:
-        """A document picked from the library: only a path the fact store holds, never one from outside."""
+        """A document picked from the library: only one the fact store holds (by its key), never a path from
+        outside."""
+        by_key = {library_key(row["path"]): row["path"] for row in self.store.documents()}
+        if picked in by_key:
+            return Path(by_key[picked])
         if picked not in {row["path"] for row in self.store.documents()}:
             raise ValueError("资料库中没有这份文件。")
         return Path(picked)
@@ -160,23 +179,29 @@ class App:
             _write_atomic(target, content)
         return target
 
-    def _write_reports(self, report, path: Path) -> list[str]:
-        from checker.report import html, json, xlsx
+    def _write_reports(self, report, path: Path) -> tuple[list[str], list[str]]:
+        """Every download that can be made, and a line for each that cannot: one format failing (an annotated
+        copy pypdf cannot make) never costs the findings or the other formats."""
+        from checker.report import html, json, pdf, xlsx
 
         folder = self.data / "reports"
         folder.mkdir(parents=True, exist_ok=True)
         stem = path.stem
-        outputs = {f"{stem}.json": json.render([report]).encode("utf-8"),
-                   f"{stem}.html": html.render([report]).encode("utf-8"), f"{stem}.xlsx": xlsx.render([report])}
+        makers = {f"{stem}.json": lambda: json.render([report]).encode("utf-8"),
+                  f"{stem}.html": lambda: html.render([report]).encode("utf-8"),
+                  f"{stem}.xlsx": lambda: xlsx.render([report])}
         if report.document.style == "pdf":
-            from checker.report import pdf
-
-            outputs[f"{stem}.annotated.pdf"] = pdf.render([report])
-        written = []
-        for name, content in outputs.items():
-            _write_atomic(folder / name, content)  # another user's download never sees half a file
-            written.append(str(folder / name))
-        return written
+            makers[f"{stem}.annotated.pdf"] = lambda: pdf.render([report])
+        written, failed = [], []
+        for name, make in makers.items():
+            try:
+                _write_atomic(folder / name, make())  # another user's download never sees half a file
+                written.append(str(folder / name))
+            except Exception as error:  # noqa: BLE001 - said beside the findings, never instead of them
+                reason = str(error).split(": ", 1)[-1] if isinstance(error, ValueError) else type(error).__name__
+                failed.append(f"{name.rsplit('.', 1)[-1] if not name.endswith('.annotated.pdf') else '批注 PDF'}"
+                              f" 未能生成：{reason}")
+        return written, failed
 
     # ------------------------------------------------------------------ 检索
     def search(self, query: str, year: str, department: str, kind: str, item: str = "全部"):
@@ -283,7 +308,7 @@ def build(data: Path, vectors=None) -> gr.Blocks:
         with gr.Tab("校核"):
             with gr.Row():
                 upload = gr.File(label="上传 PDF 或文本（≤50 MB）", file_types=sorted(ALLOWED), elem_id="upload")
-                picked = gr.Dropdown([d["path"] for d in documents], label="或从资料库选择", value=None)
+                picked = gr.Dropdown(app.library(), label="或从资料库选择", value=None)
             with gr.Row():
                 severity = gr.CheckboxGroup(SEVERITIES, value=SEVERITIES, label="严重程度")
                 family = gr.CheckboxGroup(families, value=families, label="规则类别")
@@ -309,7 +334,15 @@ def build(data: Path, vectors=None) -> gr.Blocks:
     return blocks
 
 
-BUNDLED_MARK = ".bundled-indexed"  # written once a start has indexed every bundled document
+MAX_QUESTION_CHARS = 500  # a question, not a document: longer ones are refused at once with a message
+def library_key(path: str) -> str:
+    """A stored document's name in the page: a digest of its path, which the page never shows."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:16]
+
+
+# written when a first start begins indexing the bundled corpus, removed once it has all of it: a start cut
+# short resumes next time
+BUNDLED_STARTED = ".bundled-indexing"
 
 
 def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url: str | None = None) -> None:
@@ -329,21 +362,24 @@ def serve(data: Path, host: str, port: int, facts_only: bool = False, chroma_url
 
         vectors = VectorIndex(data, url=chroma_url)  # on the Chroma server when given, else data/chroma
     stored = [row["path"] for row in store.documents()]
-    # the bundled corpus until one start has it all (a first start killed halfway resumes next time);
-    # after a --facts-only start, the text index for what is stored
-    complete = data / BUNDLED_MARK
-    paths = [] if complete.exists() else [str(Path(corpus_file).parent / "samples")]
+    # the bundled corpus on a first start, and until that start has it all; after a --facts-only start, the
+    # text index for what is stored
+    started = data / BUNDLED_STARTED
+    if not stored:
+        started.write_text("a first start is indexing the bundled corpus\n", encoding="utf-8")
+    bundled = started.exists()  # a first start, or one cut short (a folder indexed by its user is left alone)
+    paths = [str(Path(corpus_file).parent / "samples")] if bundled else []
     if vectors is not None and stored and vectors.count() == 0:
         paths += stored
     if paths:
         from retrieval.datafolder import one_writer
 
-        print(f"正在索引 {'内置资料' if not complete.exists() else '已存的资料'} …", flush=True)
+        print(f"正在索引 {'内置资料' if bundled else '已存的资料'} …", flush=True)
         with one_writer(data):
             result = index(paths, store, progress=lambda path: print(f"  {Path(path).name}", flush=True),
                            vectors=vectors)
         print(f"已索引 {len(result.indexed)} 份，未变 {len(result.skipped)} 份。", flush=True)
-        if not result.failed:
-            complete.write_text("the bundled corpus is indexed\n", encoding="utf-8")
+        if bundled and not result.failed:
+            started.unlink()
     build(data, vectors).launch(server_name=host, server_port=port, share=False, css=CSS,
                                 allowed_paths=[str(data / "reports")], max_file_size=MAX_UPLOAD_BYTES)

@@ -419,7 +419,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         message = _chroma_failure(error, _chroma_url(args))
         if message is None:
-            raise
+            import os
+
+            if os.environ.get("GOUJI_DEBUG"):
+                raise
+            message = (f"internal error ({type(error).__name__}: {' '.join(str(error).split())[:160]}); "
+                       "GOUJI_DEBUG=1 shows where")
         _say(message)
         return 2
 
