@@ -365,3 +365,64 @@ def test_upload_caches_expire_and_stay_under_their_quota(tmp_path):
     left = [path for path in files if path.exists()]
     assert sum(path.stat().st_size for path in left) <= 2500 + kept.stat().st_size
     assert files[-1] in left and removed == 1 + (5 - len(left))  # the newest stay, the oldest go first
+
+
+def test_a_runaway_check_is_killed_at_its_limit(tmp_path, monkeypatch):
+    import time
+
+    import ui.app
+    from ui.app import App
+
+    def runaway(path):
+        time.sleep(60)  # a PDF of a million paths
+
+    monkeypatch.setattr(ui.app, "_check_file", runaway)
+    monkeypatch.setattr(ui.app, "TIME_LIMIT_SECONDS", 1.5)
+    app = App(tmp_path / "data")
+    started = time.monotonic()
+    html, files = app.check(str(seed("000")), None, ["error"], ["completeness"])
+    assert "检查超出时间限制" in html and files is None and time.monotonic() - started < 10
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []  # killed, not left running
+
+
+def test_a_slow_check_does_not_hold_up_another_users_check(tmp_path, monkeypatch):
+    import time
+
+    from gradio_client import Client, handle_file
+
+    import ui.app
+    from bench.load_bench import free_port
+    from ui.app import build
+
+    original = ui.app._check_file
+
+    def check_file(path):
+        if "一份很慢的文件" in Path(path).read_text(encoding="utf-8"):  # uploads are stored under a content name
+            time.sleep(12)
+        return original(path)
+
+    monkeypatch.setattr(ui.app, "_check_file", check_file)
+    data = tmp_path / "data"
+    slow_copy = tmp_path / "slow.txt"
+    slow_copy.write_text(seed("002").read_text(encoding="utf-8") + "\n一份很慢的文件\n", encoding="utf-8")
+    port = free_port()
+    blocks = build(data)
+    blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        clients = [Client(url, verbose=False, analytics_enabled=False, download_files=False, ssl_verify=False)
+                   for _ in range(2)]
+        endpoint = next(name for name in clients[0].view_api(return_format="dict")["named_endpoints"]
+                        if "check" in name)
+        everything = [["error", "warning", "rounding", "note"], ["completeness"]]
+        slow = clients[0].submit(handle_file(str(slow_copy)), None, *everything, api_name=endpoint)
+        time.sleep(1)
+        start = time.perf_counter()
+        html, _ = clients[1].predict(handle_file(str(seed("000"))), None, *everything, api_name=endpoint)
+        took = time.perf_counter() - start
+        assert "昌吉回族自治州总工会" in html and not slow.done(), took
+        slow.result(timeout=60)
+    finally:
+        blocks.close()

@@ -31,11 +31,13 @@ from retrieval.items import concept_items
 from retrieval.qa import Answer, Answerer
 from retrieval.store import FactStore
 from ui.housekeeping import prune
+from ui.isolated import run_isolated
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".txt", ".json"}
 PDF_MAGIC = b"%PDF-"
 TIME_LIMIT_SECONDS = 120
+CHECK_CONCURRENCY = 3  # checks at once (each a process; one core each on this 2-core machine, plus one waiting)
 CHAT_CONCURRENCY = 8  # chat events processed at once (gradio's default is 1 per event)
 EXAMPLES = ["哪些部门的三公经费增加了", "尉犁县总工会的三公经费是多少", "哪个部门项目支出最多", "按增幅排呢",
             "哪个部门的人员最多", "各部门公务用车运行费", "什么是三公经费", "有哪些文字与表格矛盾",
@@ -55,7 +57,6 @@ class App:
         self.vectors = vectors
         self.answerer = Answerer(self.store, vectors)
         self.answerer.reader  # noqa: B018 - the question reader is built before the first visitor asks
-        self.pool = ThreadPoolExecutor(max_workers=2)  # checks: parsing a large PDF can take a while
         self.chat_pool = ThreadPoolExecutor(max_workers=4)  # answers: milliseconds each, never behind a check
         self.caches = [data / "gradio", data / "uploads", data / "reports"]
         prune(self.caches)
@@ -106,8 +107,7 @@ class App:
     # ------------------------------------------------------------------ 校核
     def check(self, upload, picked: str | None, severities: list[str], families: list[str]):
         from checker.report import html as html_report
-        from checker.runner import check_document
-        from corpus import InputError, parse_document
+        from corpus import InputError
 
         try:
             path = self._accept(upload) if upload else (self._indexed(picked) if picked else None)
@@ -117,8 +117,7 @@ class App:
             return "<p>请上传文件或从资料库中选择一份。</p>", None
         prune(self.caches, keep={path})  # the file about to be checked stays
         try:
-            report = self.pool.submit(lambda: check_document(parse_document(str(path)))).result(
-                timeout=TIME_LIMIT_SECONDS)
+            report = run_isolated(_check_file, str(path), seconds=TIME_LIMIT_SECONDS)
         except InputError as error:
             return f"<p class='error'>{escape(str(error))}</p>", None
         except Timeout:
@@ -315,7 +314,9 @@ def build(data: Path, vectors=None) -> gr.Blocks:
             run = gr.Button("检查", variant="primary", elem_id="run-check")
             report = gr.HTML(elem_id="report")
             downloads = gr.File(label="下载报告（JSON / HTML / Excel 检查表 / 批注 PDF）", file_count="multiple")
-            run.click(app.check, [upload, picked, severity, family], [report, downloads])
+            # checks run side by side, each in its own process killed at its limit
+            run.click(app.check, [upload, picked, severity, family], [report, downloads],
+                      concurrency_limit=CHECK_CONCURRENCY)
         with gr.Tab("检索"):
             with gr.Row():
                 query = gr.Textbox(label="检索", placeholder="例如：上年结转里有访惠聚经费的部门", scale=3)
@@ -335,6 +336,14 @@ def build(data: Path, vectors=None) -> gr.Blocks:
 
 
 MAX_QUESTION_CHARS = 500  # a question, not a document: longer ones are refused at once with a message
+def _check_file(path: str):
+    """One check, as the child process of run_isolated runs it."""
+    from checker.runner import check_document
+    from corpus import parse_document
+
+    return check_document(parse_document(path))
+
+
 def library_key(path: str) -> str:
     """A stored document's name in the page: a digest of its path, which the page never shows."""
     return hashlib.sha256(path.encode("utf-8")).hexdigest()[:16]
