@@ -26,21 +26,12 @@ class ListSum(Rule):
     family = "lists"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        parts: dict[int, list[Statement]] = {}
-        owners: dict[int, Statement] = {}
-        for statement in context.statements:
-            if statement.in_list_of is not None and _amount(statement):
-                parts.setdefault(id(statement.in_list_of), []).append(statement)
-                owners[id(statement.in_list_of)] = statement.in_list_of
-        for key, items in parts.items():
-            owner = owners[key]
+        for owner, items in _lists(context.statements, with_amount=True):
             total = _amount(owner)
             if total is None or len(items) < 2 or "预算安排规模" in owner.subject:  # GJ303 checks those
                 continue
             amounts = [_amount(item) for item in items]
-            expected = sum((a.value for a in amounts if a), Decimal(0))
-            envelope = sum_envelope([a.printed for a in amounts if a], total.printed)
-            outcome = verdict(total.value, expected, envelope, Decimal(0))
+            outcome, expected = _sum_outcome(total.value, total.printed, [(a.value, a.printed) for a in amounts if a])
             if outcome == "passed":
                 yield "passed"
                 continue
@@ -66,22 +57,14 @@ class ListChangeSum(Rule):
     family = "lists"
 
     def check(self, context: CheckContext) -> Iterator[Outcome]:
-        parts: dict[int, list[Statement]] = {}
-        owners: dict[int, Statement] = {}
-        for statement in context.statements:
-            if statement.in_list_of is not None:
-                parts.setdefault(id(statement.in_list_of), []).append(statement)
-                owners[id(statement.in_list_of)] = statement.in_list_of
-        for key, items in parts.items():
-            owner = owners[key]
+        for owner, items in _lists(context.statements, with_amount=False):
             total = owner.first("change_amount")
             changes = [item.first("change_amount") for item in items]
             if total is None or total.unit != "万元" or len(items) < 2 or not all(
                     change and change.unit == "万元" for change in changes):
                 continue
-            expected = sum((_signed(change) for change in changes if change), Decimal(0))
-            envelope = sum_envelope([change.printed for change in changes if change], total.printed)
-            outcome = verdict(_signed(total), expected, envelope, Decimal(0))
+            outcome, expected = _sum_outcome(_signed(total), total.printed,
+                                             [(_signed(change), change.printed) for change in changes if change])
             if outcome == "passed":
                 yield "passed"
                 continue
@@ -161,3 +144,20 @@ class AllocationWithinProject(Rule):
                                [claim_evidence(scale, total)] + [claim_evidence(i, a) for i, a in zip(items, amounts) if a],
                                stated=total.printed, expected=fmt(expected),
                                severity="rounding" if outcome == "rounding" else None)
+
+
+def _lists(statements: list[Statement], with_amount: bool) -> list[tuple[Statement, list[Statement]]]:
+    """(the statement a "其中：" list belongs to, its parts in order); parts without an amount are left out
+    when `with_amount`."""
+    parts: dict[int, tuple[Statement, list[Statement]]] = {}
+    for statement in statements:
+        owner = statement.in_list_of
+        if owner is not None and (not with_amount or _amount(statement)):
+            parts.setdefault(id(owner), (owner, []))[1].append(statement)
+    return list(parts.values())
+
+
+def _sum_outcome(stated: Decimal, printed: str, parts: list[tuple[Decimal, str]]) -> tuple[str, Decimal]:
+    """The verdict on a stated total against its parts (value, as printed), and the parts' sum."""
+    expected = sum((value for value, _ in parts), Decimal(0))
+    return verdict(stated, expected, sum_envelope([p for _, p in parts], printed), Decimal(0)), expected
