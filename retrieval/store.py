@@ -58,6 +58,7 @@ CREATE INDEX IF NOT EXISTS terms_document ON terms(document);
 CREATE INDEX IF NOT EXISTS tables_document ON tables(document);
 CREATE INDEX IF NOT EXISTS documents_identity ON documents(identity);
 CREATE INDEX IF NOT EXISTS forms_identity ON forms(identity);
+CREATE INDEX IF NOT EXISTS forms_sha256 ON forms(sha256);
 """
 TABLES = ("tables", "terms", "passages", "findings", "claims", "cells", "forms", "documents")
 
