@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from corpus.errors import InputError
 
 DEFAULT_SECONDS = float(os.environ.get("GOUJI_TIME_LIMIT", "120"))
+
+_ends: list[float] = []  # the active limits' end times, innermost last
+
+
+def remaining() -> float | None:
+    """Seconds left under the innermost active limit of this thread's process (None: no limit active);
+    work handed to a child process is given no more than this."""
+    return max(0.01, _ends[-1] - time.monotonic()) if _ends else None
 
 
 @contextmanager
@@ -31,8 +40,10 @@ def time_limit(path: str, seconds: float | None = None) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    _ends.append(time.monotonic() + seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        _ends.pop()

@@ -75,7 +75,9 @@ class FactStore:
         self.lock = threading.Lock()  # the web app answers from worker threads: one connection, under a lock
         try:
             if self.read_only:
-                self.connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                # immutable: a WAL store read where its -shm file cannot be made (a read-only mount)
+                self.connection = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                                                  check_same_thread=False)
             else:
                 self.connection = sqlite3.connect(self.path, check_same_thread=False)
             self.connection.row_factory = sqlite3.Row

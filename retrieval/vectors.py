@@ -44,6 +44,21 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def _private_copy(place: Path) -> Path:
+    """A copy of a read-only text index in a temporary folder removed at exit (chroma writes to its
+    files even to read them)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="gouji-chroma-")) / "chroma"
+    atexit.register(shutil.rmtree, copy.parent, ignore_errors=True)
+    shutil.copytree(place, copy)
+    for path in [copy, *copy.rglob("*")]:  # the copy keeps the originals' read-only modes otherwise
+        path.chmod(path.stat().st_mode | 0o200)
+    return copy
+
+
 class VectorIndex:
     def __init__(self, folder: str | Path, url: str | None = None):
         """The index in `folder`/chroma, or on the Chroma server at `url` (then nothing is written to
@@ -70,14 +85,20 @@ class VectorIndex:
     def _open_local(self, folder: Path, chromadb, settings) -> None:
         """The on-disk index, verified: one that chroma cannot load (an unclean stop, a damaged file) is set
         aside and started again empty, with a message; `gouji index` then finds every document's chunks
-        missing and embeds them again. Never left broken for every later command."""
+        missing and embeds them again. Never left broken for every later command. A data folder that
+        cannot be written (a read-only mount) is read from a private copy: chroma cannot open its files
+        read-only."""
         from chromadb.api.client import SharedSystemClient
 
-        from retrieval.datafolder import set_aside
+        from retrieval.datafolder import StoreDamaged, set_aside, writable
 
+        place = folder / "chroma"
+        read_only = place.exists() and not (writable(folder) and writable(place))
+        if read_only:
+            place = _private_copy(place)
         for attempt in range(2):
             try:
-                self.client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=settings)
+                self.client = chromadb.PersistentClient(path=str(place), settings=settings)
                 self.collection = self._collection()
                 self.collection.count()
                 self.collection.peek(1)
@@ -87,11 +108,13 @@ class VectorIndex:
                 SharedSystemClient.clear_system_cache()
                 if attempt == 0:
                     continue
+                if read_only:
+                    raise StoreDamaged(folder / "chroma", f"chroma cannot load it: {type(error).__name__}") from None
                 moved = set_aside(folder, ("chroma",))
-                print(f"gouji: {folder / 'chroma'}: the text index could not be loaded ({type(error).__name__}); "
+                print(f"gouji: {place}: the text index could not be loaded ({type(error).__name__}); "
                       f"set aside in {moved}, started again empty: `gouji index` embeds the documents again",
                       file=sys.stderr)
-        self.client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=settings)
+        self.client = chromadb.PersistentClient(path=str(place), settings=settings)
         self.collection = self._collection()
 
     def _collection(self):

@@ -79,6 +79,26 @@ def _broken_font_map(folder: Path) -> str:
     return str(path)
 
 
+def paths_pdf(folder: Path, paths: int) -> str:
+    """A one-page PDF of `paths` short strokes (a million compress to under 5 MB), written by hand so the
+    page is exactly that: no text, no fonts."""
+    import zlib
+
+    content = b"".join(b"%d %d m %d %d l S\n" % (i % 500, i % 700, i % 500 + 5, i % 700 + 5) for i in range(paths))
+    stream = zlib.compress(content, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content_object in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content_object)
+    table = b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += (b"xref\n0 %d\n0000000000 65535 f \n%strailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+             % (len(objects) + 1, table, len(objects) + 1, len(body)))
+    return _write(folder, f"paths-{paths}.pdf", body)
+
+
 def _scanned_pdf(folder: Path) -> str:
     path = folder / "scan.pdf"
     _blank_pdf(path, 3)
@@ -272,6 +292,7 @@ BAD_INPUTS = [
              "not a budget disclosure"),
     BadInput("a named pipe", _named_pipe, "refused", "not a regular file (a named pipe)"),
     BadInput("a symlink to /dev/zero", _link_to_dev_zero, "refused", "not a regular file (a device)"),
+    BadInput("a PDF page of a million paths", lambda f: paths_pdf(f, 1_000_000), "refused", "too complex to read"),
     BadInput("an upper-case extension", lambda f: _write(f, "SEED.TXT", _seed_text()), "checked", "尉犁县总工会"),
     BadInput("a file whose name holds +", lambda f: _write(f, "a+b.txt", _seed_text()), "checked", "尉犁县总工会"),
 ]

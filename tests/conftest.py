@@ -16,15 +16,15 @@ EXTRA = ROOT.parent / "shared" / "corpus-extra"
 
 
 def gouji(*args: str, data: Path | None = None, timeout: float = 300,
-          env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """The command line as a user runs it, in its own process (its data folder and extra environment when
-    given)."""
+          env: dict[str, str] | None = None, launcher: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """The command line as a user runs it, in its own process (its data folder, extra environment and a
+    launcher command such as setpriv when given)."""
     env = {**{key: value for key, value in os.environ.items() if key not in ("GOUJI_CHROMA_URL", "GOUJI_DATA")},
            **(env or {})}
     if data is not None:
         env["GOUJI_DATA"] = str(data)
     env["ANONYMIZED_TELEMETRY"] = "False"
-    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([*launcher, sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=timeout, check=False)
 
 

@@ -426,3 +426,63 @@ def test_a_slow_check_does_not_hold_up_another_users_check(tmp_path, monkeypatch
         slow.result(timeout=60)
     finally:
         blocks.close()
+
+
+def test_a_pdf_that_needs_too_much_memory_is_stopped_and_the_others_are_checked(tmp_path):
+    """Reading a PDF runs in a child process with an address-space cap: a page that needs more than the
+    budget is that file's one line, not gigabytes taken from the machine."""
+    from tests.bad_inputs import paths_pdf
+
+    heavy = paths_pdf(tmp_path, 49_000)  # under the page-object limit, about 150 MB to lay out
+    result = gouji("check", heavy, str(seed("003")), env={"GOUJI_MEMORY_LIMIT": "60"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (f"gouji: {heavy}: reading the PDF needed more than 60 MB of memory; skipped "
+                                     "(GOUJI_MEMORY_LIMIT, in MB, to allow more)")
+    assert "尉犁县总工会" in result.stdout or "003_" in result.stdout
+
+
+def test_a_pdf_read_past_its_time_limit_leaves_no_reader_running(tmp_path):
+    """SIGALRM cannot stop PDFium's C code, so the reading child is killed when the limit strikes."""
+    import multiprocessing
+
+    from corpus.deadline import time_limit
+    from corpus.errors import InputError
+    from corpus.readers import read_source
+    from tests.bad_inputs import paths_pdf
+
+    heavy = paths_pdf(tmp_path, 49_000)
+    with pytest.raises(InputError, match="took longer than 0.2 s"), time_limit(heavy, 0.2):
+        read_source(heavy)
+    assert multiprocessing.active_children() == []
+
+
+def _without_write_permission() -> tuple[str, ...]:
+    """A launcher under which file modes hold: the tests run as root, and root writes anywhere unless it
+    gives up CAP_DAC_OVERRIDE."""
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+    dropped = "-dac_override,-dac_read_search"
+    return ("setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}")
+
+
+def test_a_read_only_data_folder_answers_and_searches_and_index_says_it_cannot_write(tmp_path):
+    data = tmp_path / "data"
+    assert gouji("index", "--quiet", str(seed("003")), data=data).returncode == 0
+    before = {path: path.read_bytes() for path in data.rglob("*") if path.is_file()}
+    for path in [data, *data.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        reader = _without_write_permission()
+        asked = gouji("ask", "尉犁县总工会的政府采购预算是多少", data=data, launcher=reader)
+        assert asked.returncode == 0 and "62.60 万元" in asked.stdout, asked.stderr
+        searched = gouji("search", "政府采购", data=data, launcher=reader)
+        assert searched.returncode == 0 and "尉犁县总工会" in searched.stdout, searched.stderr
+        indexed = gouji("index", str(seed("000")), data=data, launcher=reader)
+        assert indexed.returncode == 2 and indexed.stderr.strip() == (
+            f"gouji: {data}: the data folder is read-only; ask and search work, index cannot write")
+    finally:
+        for path in [data, *data.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+    assert {path: path.read_bytes() for path in data.rglob("*") if path.is_file()} == before

@@ -27,11 +27,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 import gradio as gr
 
 from checker.report import csv_safe
+from corpus.isolated import run_isolated
 from retrieval.items import concept_items
 from retrieval.qa import Answer, Answerer
 from retrieval.store import FactStore
 from ui.housekeeping import prune
-from ui.isolated import run_isolated
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".txt", ".json"}

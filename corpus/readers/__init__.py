@@ -80,9 +80,7 @@ def read_source(path: str) -> Source:
     if not head.strip():
         raise InputError(path, "the file is empty")
     if head.lstrip().startswith(PDF_MAGIC):
-        from corpus.readers.pdf import read_pdf
-
-        return read_pdf(path)
+        return _read_pdf_bounded(path)
     from corpus.encoding import decode_text
     from corpus.numbers import fold_digits
 
@@ -94,6 +92,28 @@ def read_source(path: str) -> Source:
     from corpus.readers.text import read_text
 
     return read_text(path, text)
+
+
+def _read_pdf_bounded(path: str) -> Source:
+    """A PDF is read in a child process killed at the time limit and capped in memory: PDFium's C code
+    can run for minutes and take gigabytes on a hostile file, and neither a signal nor MemoryError
+    reaches it there."""
+    from corpus.deadline import DEFAULT_SECONDS, remaining
+    from corpus.isolated import OutOfMemory, Timeout, WorkerDied, in_child, run_isolated
+    from corpus.readers.pdf import read_pdf
+
+    if in_child():
+        return read_pdf(path)
+    seconds = remaining() or DEFAULT_SECONDS or None
+    try:
+        return run_isolated(read_pdf, path, seconds=seconds)
+    except Timeout:
+        raise InputError(path, f"reading the PDF took longer than {seconds:g} s; skipped "
+                               "(--time-limit or GOUJI_TIME_LIMIT to allow more)") from None
+    except OutOfMemory as error:
+        raise InputError(path, f"reading the PDF {error}; skipped (GOUJI_MEMORY_LIMIT, in MB, to allow more)") from None
+    except WorkerDied as error:
+        raise InputError(path, f"the PDF reader stopped ({error}): the file is damaged or too complex") from None
 
 
 def read_sources(paths: list[str]) -> Source:

@@ -8,6 +8,11 @@ row (a wrapped cell) are marked `continued`.
 
 from __future__ import annotations
 
+# Every module reading needs is loaded here, before a reading child is forked: under its memory cap
+# the child cannot map a new shared library.
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
 from corpus.encoding import garbled
 from corpus.errors import InputError
 from corpus.numbers import fold_digits
@@ -20,10 +25,13 @@ MIN_CHARS_PER_PAGE = 20
 # Fewer vector paths than this and the page has no ruled table (checked on every corpus page).
 MIN_TABLE_PATHS = 8
 PAGE_BREAK = "\f"
+# More text and drawing objects than this on one page is no disclosure page (the busiest corpus page has
+# 2,717): a hostile file of a million paths would take minutes and gigabytes to lay out.
+MAX_PAGE_OBJECTS = 50_000
 
 
 def read_pdf(path: str) -> Source:
-    pages = [_page_lines(page) for page in _open(path)]
+    pages = [_page_lines(path, number, page) for number, page in enumerate(_open(path), start=1)]
     if not pages:
         raise InputError(path, "the PDF has no pages")
     if sum(len(line.text) for lines in pages for line in lines) < MIN_CHARS_PER_PAGE * len(pages):
@@ -36,9 +44,6 @@ def read_pdf(path: str) -> Source:
 
 def _open(path: str) -> list:
     """The document's pages; a file PDFium cannot open becomes an InputError."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
     try:
         document = pdfium.PdfDocument(path)
         return [document[index] for index in range(len(document))]
@@ -49,7 +54,11 @@ def _open(path: str) -> list:
         raise InputError(path, f"not a readable PDF (truncated or damaged: {reason})") from None
 
 
-def _page_lines(page) -> list[TextLine]:
+def _page_lines(path: str, number: int, page) -> list[TextLine]:
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    if count > MAX_PAGE_OBJECTS:
+        raise InputError(path, f"page {number} has {count:,} text and drawing objects (a disclosure page has a few "
+                               f"thousand, at most {MAX_PAGE_OBJECTS:,} are read): too complex to read")
     objects = page_objects(page)
     chars = read_chars(page, objects.hiding)
     lines = group_lines(chars)

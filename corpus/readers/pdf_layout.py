@@ -11,7 +11,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from pdfplumber import utils
+
 from corpus.numbers import is_amount_token
+from corpus.readers.pdf_cells import find_tables
 from corpus.readers.pdf_geometry import Box, PageGeometry
 
 # pdfplumber's default x_tolerance: a gap wider than this between two chars starts a new word.
@@ -134,8 +137,6 @@ def _cell_text(cell: str | None) -> str:
 
 def grid_rows(page: PageGeometry) -> list[GridRow]:
     """Every row of every ruled table on the page with its cells ('' for empty and merged cells)."""
-    from corpus.readers.pdf_cells import find_tables
-
     rows = []
     by_middle = sorted(range(len(page.chars)), key=lambda index: _middle(page.chars[index]))
     middles = [_middle(page.chars[index]) for index in by_middle]
@@ -196,8 +197,6 @@ def _text_of_cell(chars: list[dict]) -> str:
     """pdfplumber's `utils.extract_text` of a cell's chars. A one-line cell (every top within the line
     tolerance, no ligature to expand) is read here by the same word rules, without pdfplumber's text map,
     which is most of a table's reading time; anything else goes to pdfplumber."""
-    from pdfplumber import utils
-
     tops = [char["top"] for char in chars]
     if max(tops) - min(tops) > LINE_TOLERANCE or any(char["text"] in utils.text.LIGATURES for char in chars):
         return utils.extract_text(chars)
