@@ -6,6 +6,7 @@ the next `gouji index` builds a new one."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -32,6 +33,37 @@ class StoreReadOnly(Exception):
 
     def __init__(self, folder: Path):
         super().__init__(f"{folder}: the data folder is read-only; ask and search work, index cannot write")
+
+
+class StoreUnwritable(Exception):
+    """A write to the data folder failed for lack of space (or failing storage): nothing is set aside or
+    half-stored, the store holds what was indexed before."""
+
+    def __init__(self, folder: Path, detail: str):
+        super().__init__(f"{folder}: cannot write ({detail}: is the disk full?); the store holds what was "
+                         "indexed before; free some space and index again")
+
+
+# How SQLite, chroma's Rust core and the OS say that a write did not fit.
+NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+NO_SPACE_WORDS = ("database or disk is full", "disk I/O error", "No space left on device", "File too large",
+                  "Disk quota exceeded")
+
+
+def no_space(error: BaseException) -> str | None:
+    """What says, in `error` or the errors behind it, that a write did not fit; None when nothing does."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in NO_SPACE_ERRNOS:
+            return current.strerror or os.strerror(current.errno)
+        text = str(current)
+        for words in NO_SPACE_WORDS:
+            if words.lower() in text.lower():
+                return words
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def set_aside(folder: Path, names: tuple[str, ...]) -> Path | None:

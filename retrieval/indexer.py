@@ -18,6 +18,7 @@ from pathlib import Path
 from corpus.errors import InputError
 from corpus.readers import check_path, document_groups
 from corpus.vocab import normalize, strip_ordinal
+from retrieval.datafolder import StoreUnwritable, no_space
 from retrieval.identity import STYLE_PREFERENCE, Half, content_of, identity_of, pair_halves, read_score
 from retrieval.items import concept_in
 from retrieval.names import department_forms, department_key, is_template
@@ -395,6 +396,15 @@ def index(paths: list[str], store, progress: Callable[[str], None] | None = None
     # a form now read as another disclosure than before leaves its old one to be chosen again
     moved = [p.form for p in prepared if (row := store.form(p.form)) is not None and row["identity"] != p.identity]
     run.orphan_forms(moved)
-    for identity, candidates in by_identity.items():
-        run.reconsider(identity, candidates)
+    for number, (identity, candidates) in enumerate(by_identity.items()):
+        try:
+            run.reconsider(identity, candidates)
+        except Exception as error:
+            # a full disk fails every later write too: this document is said, the rest left for the next run
+            if (detail := no_space(error)) is None:
+                raise
+            result.failed.append((candidates[0].path, str(StoreUnwritable(store.folder, detail))))
+            result.notes.extend(f"{p.path}: not indexed, the data folder cannot be written"
+                                for later in list(by_identity.values())[number + 1:] for p in later)
+            break
     return result

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
 
-from retrieval.datafolder import StoreDamaged, writable
+from retrieval.datafolder import StoreDamaged, StoreUnwritable, no_space, writable
 
 VERSION = 3  # PRAGMA user_version of the schema below; an older store is rebuilt by the next index
 SCHEMA = """
@@ -93,6 +93,8 @@ class FactStore:
             self._upgrade()
             self.connection.executescript(SCHEMA)
         except sqlite3.DatabaseError as error:
+            if detail := no_space(error):
+                raise StoreUnwritable(self.folder, detail) from None
             raise StoreDamaged(self.path, str(error)) from None
 
     def _upgrade(self) -> None:

@@ -90,7 +90,7 @@ class VectorIndex:
         read-only."""
         from chromadb.api.client import SharedSystemClient
 
-        from retrieval.datafolder import StoreDamaged, set_aside, writable
+        from retrieval.datafolder import StoreDamaged, StoreUnwritable, no_space, set_aside, writable
 
         place = folder / "chroma"
         read_only = place.exists() and not (writable(folder) and writable(place))
@@ -104,6 +104,8 @@ class VectorIndex:
                 self.collection.peek(1)
                 return
             except Exception as error:  # noqa: BLE001 - chromadb raises its own internal error types
+                if detail := no_space(error):  # a full disk is not damage: nothing is set aside
+                    raise StoreUnwritable(folder, detail) from None
                 # chromadb keeps one system per path in a process: a stale one is dropped and tried again
                 SharedSystemClient.clear_system_cache()
                 if attempt == 0:

@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -486,3 +487,32 @@ def test_a_read_only_data_folder_answers_and_searches_and_index_says_it_cannot_w
         for path in [data, *data.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
     assert {path: path.read_bytes() for path in data.rglob("*") if path.is_file()} == before
+
+
+def _disk_full_at(limit: int) -> tuple[str, ...]:
+    """A launcher under which no file can grow past `limit` bytes: writes then fail as on a full disk (the
+    size-limit signal ignored, so a write returns an error instead of killing the process)."""
+    code = ("import os, resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]),) * 2); os.execvp(sys.argv[2], sys.argv[2:])")
+    return (sys.executable, "-c", code, str(limit))
+
+
+@pytest.mark.parametrize("text_index", [True, False], ids=["with text index", "facts only"])
+def test_a_full_disk_is_one_line_and_leaves_the_store_as_it_was(tmp_path, text_index):
+    data = tmp_path / "data"
+    only = () if text_index else ("--facts-only",)
+    assert gouji("index", "--quiet", *only, str(seed("003")), data=data).returncode == 0
+    largest = max(path.stat().st_size for path in data.rglob("*") if path.is_file())
+    full = gouji("index", "--quiet", *only, str(seed("000")), str(seed("001")), data=data,
+                 launcher=_disk_full_at(largest + 16_384))
+    assert full.returncode == 2 and "Traceback" not in full.stderr and "internal error" not in full.stderr
+    said = full.stderr.strip().splitlines()
+    assert len(said) == 1 and f"{data}: cannot write (" in said[0] and "is the disk full?" in said[0]
+    assert "indexed 0, unchanged 0, failed 1" in full.stdout
+    assert not list(data.glob("damaged-*"))  # a full disk is not damage: nothing set aside
+    asked = gouji("ask", "尉犁县总工会的政府采购预算是多少", data=data)
+    assert asked.returncode == 0 and "62.60 万元" in asked.stdout
+    assert "indexed 0, unchanged 1, failed 0" in gouji("index", "--quiet", *only, str(seed("003")), data=data).stdout
+    if text_index:
+        found = gouji("search", "昌吉回族自治州总工会 政府采购", data=data)
+        assert found.returncode == 0 and "000_" not in found.stdout  # no chunks of the document that did not fit

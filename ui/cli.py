@@ -404,10 +404,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pathlib import Path
         from sqlite3 import DatabaseError, OperationalError
 
-        from retrieval.datafolder import StoreDamaged, StoreReadOnly
+        from retrieval.datafolder import StoreDamaged, StoreReadOnly, StoreUnwritable, no_space
 
-        if isinstance(error, StoreDamaged | StoreReadOnly):
+        if isinstance(error, StoreDamaged | StoreReadOnly | StoreUnwritable):
             _say(str(error))
+            return 2
+        if hasattr(args, "data") and (detail := no_space(error)):
+            _say(str(StoreUnwritable(Path(_data_folder(args)), detail)))
             return 2
         if isinstance(error, DatabaseError) and not hasattr(args, "data"):
             raise
