@@ -220,3 +220,46 @@ def test_facts_without_chunks_are_indexed_again(tmp_path, monkeypatch):
     assert _fact_rows(tmp_path)[path]["documents"] == 1
     assert index([path], store, vectors=vectors).skipped == [path]
     store.close()
+
+
+def test_thirty_kills_at_random_moments_never_leave_the_store_broken(tmp_path):
+    """`gouji index` SIGKILLed 30 times at random moments (while it opens, verifies, embeds, writes chunks
+    or facts), each run starting from what the last kill left, every document changed before each run so
+    every run writes. No run may fail (a text index chroma cannot load is set aside and rebuilt, with a
+    message); the first run that is let finish leaves exactly a clean run's store."""
+    import random
+
+    folder, data = tmp_path / "in", tmp_path / "data"
+    folder.mkdir()
+    paths = [str(folder / Path(path).name) for path in SEEDS[:2]]
+    for source, path in zip(SEEDS, paths):
+        Path(path).write_bytes(Path(source).read_bytes())
+
+    def change_every_document() -> None:
+        for path in paths:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write("\n")
+
+    started = time.monotonic()
+    assert _fake_gouji("index", "--quiet", "--data", str(data), *paths).returncode == 0
+    full_run = time.monotonic() - started
+    moments = random.Random(15).sample(range(1000), 30)  # reproducible, spread over the whole run
+    for round_number, moment in enumerate(moments, start=1):
+        change_every_document()
+        process = subprocess.Popen([sys.executable, "-c", DRIVER, "index", "--quiet", "--data", str(data), *paths],
+                                   cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            process.communicate(timeout=full_run * moment / 1000)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        _out, said = process.communicate()
+        assert process.returncode in (0, -signal.SIGKILL), f"round {round_number}: the run failed:\n{said[-2000:]}"
+        assert "Traceback" not in said and "internal error" not in said, f"round {round_number}:\n{said[-2000:]}"
+
+    change_every_document()
+    run = _fake_gouji("index", "--quiet", "--data", str(data), *paths)
+    assert run.returncode == 0 and "indexed 2, unchanged 0, failed 0" in run.stdout, run.stderr
+    assert sorted(_fact_rows(data)) == sorted(paths)  # integrity_check included, every document once
+    _assert_vectors(_vector_state(data), paths)
+    run = gouji("ask", "--data", str(data), "--format", "json", QUESTION)
+    assert run.returncode == 0 and "尉犁县总工会 2025年部门预算 三公经费：0.00 万元" in json.loads(run.stdout)["answer"]
