@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.load_bench import free_port, run, start_server
-from tests.conftest import SAMPLES, seed
+from tests.conftest import ROOT, SAMPLES, seed
 from tests.test_webapp import SHOTS, browser_page, needs_browser
 
 SCRIPT = "<script>window.__pwned = 1</script>"
@@ -167,6 +167,20 @@ def test_markup_in_an_uploaded_disclosure_is_text_in_the_report(page, site, host
 
 
 @needs_browser
+def test_markup_in_a_file_name_is_text_in_the_library_and_the_overview(page):
+    """The library list and the overview table show stored names: a name that is markup stays text."""
+    page.get_by_role("tab", name="校核").click()
+    page.get_by_label("或从资料库选择").click()
+    option = page.get_by_role("option", name="hostile<img src=x onerror=window.__pwned=4>.txt", exact=False)
+    option.first.wait_for(timeout=30000)
+    page.keyboard.press("Escape")
+    page.get_by_role("tab", name="概览").click()
+    page.locator("[role=gridcell]", has_text="尉犁县总工会").first.wait_for(timeout=30000)
+    page.screenshot(path=str(SHOTS / "hostile-overview.png"), full_page=True)
+    assert_nothing_ran(page)
+
+
+@needs_browser
 def test_a_pdf_that_is_not_a_pdf_is_refused_in_the_page(page, site, tmp_path):
     stored = sorted((site["data"] / "uploads").iterdir())
     fake = tmp_path / "预算公开.pdf"
@@ -238,6 +252,66 @@ def test_an_upload_over_the_cap_is_refused_by_the_server(site):
                         files=[("files", ("big.pdf", b"%PDF-1.4\n" + b"0" * MAX_UPLOAD_BYTES))], timeout=60)
     assert answer.status_code == 413
     assert snapshot(site["data"]) == before
+
+
+def test_the_file_routes_serve_reports_and_uploads_and_nothing_else(site, hostile):
+    """gradio serves files by path: only its upload cache and DATA/reports, never the store, the sources,
+    the code or the machine, however the path is spelled."""
+    import httpx
+    from urllib.parse import quote
+
+    url, data = site["url"], site["data"]
+    content = seed("002").read_bytes()
+    uploaded = httpx.post(f"{url}/gradio_api/upload", files=[("files", ("ok.txt", content))], timeout=60).json()[0]
+    assert httpx.get(f"{url}/gradio_api/file={uploaded}", timeout=30).content == content  # the control
+    secret = site["root"] / "secret.txt"
+    secret.write_text("不应被读到", encoding="utf-8")
+    reports = data / "reports"
+    reports.mkdir(exist_ok=True)
+    targets = ["/etc/passwd", str(data / "facts.sqlite"), str(hostile), str(secret), str(ROOT / "pyproject.toml"),
+               f"{reports}/../facts.sqlite", f"{reports}/%2e%2e/facts.sqlite", f"{reports}/..%2ffacts.sqlite",
+               f"{Path(uploaded).parent}/../../{secret.relative_to(site['root'])}", "../" * 12 + "etc/passwd"]
+    for target in targets:
+        for route in ("/gradio_api/file=", "/file="):
+            for spelled in (target, quote(target)):
+                answer = httpx.get(f"{url}{route}{spelled}", timeout=30)
+                assert answer.status_code != 200 or (b"root:" not in answer.content and b"SQLite" not in answer.content
+                                                     and "不应被读到".encode() not in answer.content
+                                                     and b"[project]" not in answer.content), (route, spelled)
+    secret.unlink()
+
+
+def test_uploads_just_under_the_cap_and_many_at_once_are_taken_and_checked(site):
+    """49 MB is taken (51 MB is refused: the test above) and its check says in one message what is wrong;
+    twenty uploads at once are all stored in the upload cache, and the server answers afterwards."""
+    import httpx
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = site["url"]
+    near_cap = b"%PDF-1.4\n" + b"0" * (49 * 2**20)
+    answer = httpx.post(f"{url}/gradio_api/upload", files=[("files", ("near-cap.pdf", near_cap))], timeout=120)
+    assert answer.status_code == 200, answer.text
+    event, outputs = _call(url, "check", [{"path": answer.json()[0], "meta": {"_type": "gradio.FileData"}}, None,
+                                          ["error"], FAMILIES])
+    assert event == "complete" and "PDF" in outputs[0] and outputs[1] is None, outputs
+
+    content = seed("002").read_bytes()
+
+    def upload(number: int) -> int:
+        posted = httpx.post(f"{url}/gradio_api/upload", files=[("files", (f"many-{number}.txt", content))], timeout=120)
+        return posted.status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        assert list(pool.map(upload, range(20))) == [200] * 20
+    event, outputs = _call(url, "ask", ["尉犁县总工会的政府采购预算是多少", [], None])
+    assert event == "complete" and "62.60 万元" in json.dumps(outputs, ensure_ascii=False)
+
+
+def test_a_100_kb_question_through_the_route_is_refused_at_once(site):
+    event, outputs = _call(site["url"], "ask", ["问" * 100_000, [], None])
+    assert event == "complete"
+    history = outputs[0]
+    assert "问题太长（100000 字）" in json.dumps(history[-1], ensure_ascii=False)
 
 
 def test_the_server_wrote_nothing_outside_the_data_folder(site):
