@@ -44,6 +44,7 @@ bench-detail: setup
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/retrieval_bench.py
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/load_bench.py --mixed --sessions 50
 
 lint: setup
 	$(BIN)/ruff check corpus checker retrieval ui tests bench

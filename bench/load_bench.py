@@ -36,6 +36,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)  # seconds, one per answered question
     errors: list[str] = field(default_factory=list)
     answers: list[tuple[str, str]] = field(default_factory=list)  # (question, answer text)
+    others: dict[str, list[float]] = field(default_factory=dict)  # seconds per search and per check (mixed load)
 
     def percentile(self, share: float) -> float:
         """Nearest-rank percentile of the answer times (0 when nothing was answered)."""
@@ -47,7 +48,8 @@ class LoadResult:
     def summary(self) -> str:
         return (f"{self.sessions} sessions, {len(self.latencies)} answers: p50 {self.percentile(0.5):.3f} s, "
                 f"p95 {self.percentile(0.95):.3f} s, max {max(self.latencies, default=0):.3f} s, "
-                f"errors {len(self.errors)}")
+                f"errors {len(self.errors)}"
+                + "".join(f"; {kind} {len(times)}, max {max(times):.1f} s" for kind, times in self.others.items()))
 
 
 def free_port() -> int:
@@ -108,10 +110,29 @@ def answer_text(history: list) -> str:
     return ""
 
 
+# the mixed load of issue 15: of every 10 sessions, 6 chat, 3 search and 1 uploads a disclosure and checks it
+MIX = ("chat",) * 6 + ("search",) * 3 + ("check",)
+SEARCHES = ["上年结转 访惠聚", "政府采购 货物", "三公经费 增加 原因", "机关运行经费"]
+CHECKED = sorted((ROOT / "corpus" / "samples").glob("*.txt"))
+FAMILIES = ["text-table", "arithmetic", "lists", "repeats", "table-internal", "cross-table", "completeness", "wording"]
+
+
+def _other(client, kind: str, turn: int) -> None:
+    """One search or one check, as the page sends them."""
+    from gradio_client import handle_file
+
+    if kind == "search":
+        client.predict(SEARCHES[turn % len(SEARCHES)], "全部", "全部", "全部", "全部", api_name="/search")
+    else:
+        client.predict(handle_file(str(CHECKED[turn % len(CHECKED)])), None, ["error", "warning"], FAMILIES,
+                       api_name="/check")
+
+
 def run(url: str, sessions: int = 20, per_session: int = 5, questions: list[str] | None = None,
-        timeout: float = 120) -> LoadResult:
+        timeout: float = 120, mixed: bool = False) -> LoadResult:
     """`sessions` clients at once, each asking `per_session` questions in turn (its own chat history), all
-    starting together. An answer must be non-empty and hold a citation marker or a figure."""
+    starting together. An answer must be non-empty and hold a citation marker or a figure. `mixed`: the
+    sessions are chat, search and check sessions as MIX says; only chat answers count in the percentiles."""
     from gradio_client import Client
 
     questions = questions or QUESTIONS
@@ -135,7 +156,19 @@ def run(url: str, sessions: int = 20, per_session: int = 5, questions: list[str]
         except threading.BrokenBarrierError:
             pass  # another session could not connect; still ask, so its failure is not the only one seen
         history: list = []
+        kind = MIX[number % len(MIX)] if mixed else "chat"
         for turn in range(per_session):
+            if kind != "chat":
+                start = time.perf_counter()
+                try:
+                    _other(client, kind, number + turn)
+                except Exception as error:  # noqa: BLE001
+                    with lock:
+                        result.errors.append(f"session {number} {kind}: {type(error).__name__}: {error}")
+                    continue
+                with lock:
+                    result.others.setdefault(kind, []).append(time.perf_counter() - start)
+                continue
             question = questions[(number + turn) % len(questions)]
             start = time.perf_counter()
             try:
@@ -173,16 +206,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="data folder for the app started here (default: a temp folder)")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--questions", type=int, default=5, help="questions per session")
+    parser.add_argument("--mixed", action="store_true",
+                        help="chat, search and check sessions (6:3:1), the text index on: chat p95 is the figure")
     args = parser.parse_args(argv)
 
     if args.url:
-        result = run(args.url, sessions=args.sessions, per_session=args.questions)
+        result = run(args.url, sessions=args.sessions, per_session=args.questions, mixed=args.mixed)
     else:
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
-            with start_server(args.data or Path(folder) / "data") as url:
+            with start_server(args.data or Path(folder) / "data", facts_only=not args.mixed, timeout=600) as url:
                 print(f"started {url} in {time.perf_counter() - started:.1f} s")
-                result = run(url, sessions=args.sessions, per_session=args.questions)
+                result = run(url, sessions=args.sessions, per_session=args.questions, mixed=args.mixed)
     print(result.summary())
     for error in result.errors:
         print("  error:", error)

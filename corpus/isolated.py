@@ -33,13 +33,15 @@ def in_child() -> bool:
     return _in_child
 
 
-def run_isolated(function: Callable, *args, seconds: float | None, memory_bytes: int | None = MEMORY_BUDGET_BYTES):
+def run_isolated(function: Callable, *args, seconds: float | None, memory_bytes: int | None = MEMORY_BUDGET_BYTES,
+                 niceness: int = 0):
     """function(*args) in a forked child (it starts with everything this process has loaded); its result,
     or the exception it raised; Timeout after `seconds` (None: no limit of its own, a signal in the parent
-    still ends the wait), with the child killed. OutOfMemory when it needed more than `memory_bytes`."""
+    still ends the wait), with the child killed. OutOfMemory when it needed more than `memory_bytes`.
+    `niceness` lowers the child's CPU priority (a web check yields the cores to chat answers)."""
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(writer, function, args, memory_bytes), daemon=True)
+    child = context.Process(target=_child, args=(writer, function, args, memory_bytes, niceness), daemon=True)
     child.start()
     writer.close()
     try:
@@ -65,10 +67,12 @@ def run_isolated(function: Callable, *args, seconds: float | None, memory_bytes:
     raise RuntimeError(value[0])
 
 
-def _child(writer, function: Callable, args: tuple, memory_bytes: int | None) -> None:
+def _child(writer, function: Callable, args: tuple, memory_bytes: int | None, niceness: int) -> None:
     global _in_child
     _in_child = True
     try:
+        if niceness:
+            os.nice(niceness)
         if memory_bytes:
             _cap_memory(memory_bytes)
         writer.send(("ok", function(*args)))

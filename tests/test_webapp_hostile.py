@@ -257,8 +257,9 @@ def test_an_upload_over_the_cap_is_refused_by_the_server(site):
 def test_the_file_routes_serve_reports_and_uploads_and_nothing_else(site, hostile):
     """gradio serves files by path: only its upload cache and DATA/reports, never the store, the sources,
     the code or the machine, however the path is spelled."""
-    import httpx
     from urllib.parse import quote
+
+    import httpx
 
     url, data = site["url"], site["data"]
     content = seed("002").read_bytes()
@@ -284,8 +285,9 @@ def test_the_file_routes_serve_reports_and_uploads_and_nothing_else(site, hostil
 def test_uploads_just_under_the_cap_and_many_at_once_are_taken_and_checked(site):
     """49 MB is taken (51 MB is refused: the test above) and its check says in one message what is wrong;
     twenty uploads at once are all stored in the upload cache, and the server answers afterwards."""
-    import httpx
     from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
 
     url = site["url"]
     near_cap = b"%PDF-1.4\n" + b"0" * (49 * 2**20)

@@ -37,6 +37,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED = {".pdf", ".txt", ".json"}
 PDF_MAGIC = b"%PDF-"
 TIME_LIMIT_SECONDS = 120
+CHECK_NICENESS = 10  # a check's process runs at low CPU priority: chat answers come first under load
 CHECK_CONCURRENCY = 3  # checks at once (each a process; one core each on this 2-core machine, plus one waiting)
 CHAT_CONCURRENCY = 8  # chat events processed at once (gradio's default is 1 per event)
 EXAMPLES = ["哪些部门的三公经费增加了", "尉犁县总工会的三公经费是多少", "哪个部门项目支出最多", "按增幅排呢",
@@ -117,7 +118,7 @@ class App:
             return "<p>请上传文件或从资料库中选择一份。</p>", None
         prune(self.caches, keep={path})  # the file about to be checked stays
         try:
-            report = run_isolated(_check_file, str(path), seconds=TIME_LIMIT_SECONDS)
+            report = run_isolated(_check_file, str(path), seconds=TIME_LIMIT_SECONDS, niceness=CHECK_NICENESS)
         except InputError as error:
             return f"<p class='error'>{escape(str(error))}</p>", None
         except Timeout:
