@@ -22,6 +22,12 @@ def remaining() -> float | None:
     return max(0.01, _ends[-1] - time.monotonic()) if _ends else None
 
 
+def too_slow(path: str, seconds: float, work: str = "to read and check") -> InputError:
+    """The one-line error for work on `path` stopped at its limit."""
+    return InputError(path, f"took longer than {seconds:g} s {work}; skipped "
+                            "(--time-limit or GOUJI_TIME_LIMIT to allow more)")
+
+
 @contextmanager
 def time_limit(path: str, seconds: float | None = None) -> Iterator[None]:
     """Raise InputError for `path` when the body runs longer than `seconds` (0: no limit).
@@ -35,8 +41,7 @@ def time_limit(path: str, seconds: float | None = None) -> Iterator[None]:
         return
 
     def expire(signum, frame):
-        raise InputError(path, f"took longer than {seconds:g} s to read and check; skipped "
-                               "(--time-limit or GOUJI_TIME_LIMIT to allow more)")
+        raise too_slow(path, seconds)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

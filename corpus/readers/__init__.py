@@ -98,7 +98,7 @@ def _read_pdf_bounded(path: str) -> Source:
     """A PDF is read in a child process killed at the time limit and capped in memory: PDFium's C code
     can run for minutes and take gigabytes on a hostile file, and neither a signal nor MemoryError
     reaches it there."""
-    from corpus.deadline import DEFAULT_SECONDS, remaining
+    from corpus.deadline import DEFAULT_SECONDS, remaining, too_slow
     from corpus.isolated import OutOfMemory, Timeout, WorkerDied, in_child, run_isolated
     from corpus.readers.pdf import read_pdf
 
@@ -108,8 +108,7 @@ def _read_pdf_bounded(path: str) -> Source:
     try:
         return run_isolated(read_pdf, path, seconds=seconds)
     except Timeout:
-        raise InputError(path, f"reading the PDF took longer than {seconds:g} s; skipped "
-                               "(--time-limit or GOUJI_TIME_LIMIT to allow more)") from None
+        raise too_slow(path, seconds, "to read the PDF") from None
     except OutOfMemory as error:
         raise InputError(path, f"reading the PDF {error}; skipped (GOUJI_MEMORY_LIMIT, in MB, to allow more)") from None
     except WorkerDied as error:
